@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cg_internal.h - what the files of codegen/ share and nobody else sees: the
+ * embedded runtime sources (generated at build time by cmake/embed_sources.cmake),
+ * the name and comment helpers of names.c, and CgPlan, the facts about a graph
+ * that emit_c.c works out once and emit_h.c prints into the header.
+ */
+#ifndef ONNXC_CG_INTERNAL_H
+#define ONNXC_CG_INTERNAL_H
+
+#include "codegen.h"
+
+/* One runtime source file as lines without their newline (rt_sources.c). */
+typedef struct CgRtSource {
+    const char *name;              /* base name: "rt_kernels.h", "conv.c" */
+    const char *const *lines;
+    int n_lines;
+} CgRtSource;
+extern const CgRtSource cg_rt_sources[];
+extern const int cg_rt_n_sources;
+
+/* Longest part of a model name kept in an identifier (C11 guarantees 63
+ * significant characters; the rest is left for prefixes and suffixes). */
+#define CG_ID_MAX 40
+/* Longest part of a model name quoted in a comment before "..." is written. */
+#define CG_QUOTE_MAX 64
+
+/* Writes s as a double-quoted string safe inside a C block comment and on one
+ * line: bytes outside printable ASCII and the bytes '*' '\\' '?' '"' become \xNN,
+ * so neither a comment end, a nested comment start, a trigraph nor a line
+ * splice can come out of it. At most max_len bytes of s are quoted, then "...". */
+void cg_quote(const char *s, size_t max_len, char *buf, size_t size);
+
+/* True when id (already a syntactic identifier) must not be used as a name in
+ * emitted code: a C keyword, or a macro or type name that the emitted file or
+ * a common environment defines (NULL, linux, uint32_t ...). */
+bool cg_is_reserved(const char *id);
+
+/* Upper-cases ASCII letters of s in place. */
+void cg_upper(char *s);
+
+/* Everything cg_emit decides before writing, shared by the two writers. */
+typedef struct CgPlan {
+    const Graph *g;
+    const CgOptions *opt;
+    char upper[128];               /* opt->name upper-cased: macro prefix */
+    int n_params;                  /* g->n_inputs + g->n_outputs */
+    char (*param)[64];             /* C parameter name: inputs, then outputs */
+    char (*stem)[64];              /* header macro stem after "NAME_": same order */
+    int64_t weight_bytes;          /* bytes of all weight arrays */
+} CgPlan;
+
+/* Writes the header (banner, guard, macros, prototypes). */
+void cg_emit_header(const CgPlan *pl, FILE *h);
+
+#endif

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * codegen.h - the public header of codegen/: writing a planned graph as one
+ * standalone C file and its header.
+ */
+#ifndef ONNXC_CODEGEN_H
+#define ONNXC_CODEGEN_H
+
+#include "ir.h"
+
+typedef struct CgOptions {
+    const char *name;          /* C prefix for every emitted symbol (a valid identifier) */
+    const char *header_name;   /* file name the .c includes, e.g. "unet_gen.h" */
+    const char *assumptions;   /* text for the header, e.g. "batch=1 assumed for dim 'batch'"; may be NULL */
+} CgOptions;
+
+/* Writes the C source to c_out and the header to h_out from a graph that went
+ * through the whole pipeline (shapes known, buffers planned). Output is a pure
+ * function of the graph and options (byte-identical across runs). False with d
+ * filled when the graph holds something codegen cannot emit. */
+bool cg_emit(const Graph *g, const CgOptions *opt, FILE *c_out, FILE *h_out, Diag *d);
+
+/* Turns any string into a C identifier (letters, digits, '_'; not starting with a
+ * digit; never empty), written to buf. */
+void cg_identifier(const char *s, char *buf, size_t size);
+
+#endif

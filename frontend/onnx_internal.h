@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * onnx_internal.h - shared between the files of frontend/ only (never installed,
+ * never included outside this folder): tensor decoding, string copying and file
+ * reading helpers used by both the model loader and the TensorProto reader.
+ */
+#ifndef ONNXC_ONNX_INTERNAL_H
+#define ONNXC_ONNX_INTERNAL_H
+
+#include "onnx.h"
+#include "onnx.pb-c.h"
+
+/* ONNX TensorProto.DataType codes onnxc does not map to a DType, for messages. */
+#define ONNX_DT_STRING 8
+#define ONNX_DT_EXTERNAL 1     /* TensorProto.DataLocation EXTERNAL */
+
+/* Limits with defaults filled in and max_rank clamped to IR_MAX_RANK. */
+OnnxLimits onnx_limits_resolve(const OnnxLimits *in);
+
+/* Where a tensor or value comes from, for messages: node and op name the node an
+ * error concerns ("" for none), what describes the object (`initializer "w"`). */
+typedef struct OnnxWhere {
+    const char *node;
+    const char *op;
+    const char *what;
+} OnnxWhere;
+
+/* A TensorProto decoded and validated: data holds numel elements of dtype in
+ * little-endian order. data points into the protobuf message or into owned
+ * (malloc'd, released with onnx_tensor_release). */
+typedef struct OnnxDecoded {
+    DType dtype;
+    int rank;
+    int64_t dims[IR_MAX_RANK];
+    int64_t numel;
+    size_t nbytes;
+    const void *data;
+    void *owned;
+} OnnxDecoded;
+
+/* Decodes t: checks dtype, dims against lim, the one data source (raw_data, a
+ * typed field or external data read from base_dir), and its length. False with
+ * d filled (ST_BAD_MODEL, ST_UNSUPPORTED, ST_LIMIT, ST_IO, ST_NOMEM). On success
+ * the caller must call onnx_tensor_release. */
+bool onnx_decode_tensor(const Onnx__TensorProto *t, const OnnxLimits *lim,
+                        const char *base_dir, const OnnxWhere *w, OnnxDecoded *out, Diag *d);
+void onnx_tensor_release(OnnxDecoded *t);
+
+/* Copies the text field b into arena a as a C string, rejecting embedded NULs
+ * (ST_BAD_MODEL naming `what`). An absent field gives "". */
+bool onnx_copy_str(Arena *a, ProtobufCBinaryData b, const OnnxWhere *w, const char **out,
+                   Diag *d);
+
+/* Reads a whole file into a malloc'd buffer (*data, *size; free() it). A buffer is
+ * returned even for an empty file. False with d filled (ST_IO, ST_NOMEM). */
+bool onnx_read_file(const char *path, void **data, size_t *size, Diag *d);
+
+/* Maps an ONNX element type code to a DType; DT_UNDEFINED when onnxc lacks it. */
+DType onnx_dtype(int64_t code);
+/* Name of an ONNX element type code ("float16"), for messages. */
+const char *onnx_dtype_code_name(int64_t code);
+
+/* Writes "[3,4]" for dims into buf. */
+void onnx_format_dims(const int64_t *dims, int rank, char *buf, size_t size);
+
+/* State of one model load shared by the loader files. */
+typedef struct OnnxCtx {
+    Graph *g;
+    OnnxLimits lim;            /* resolved */
+    const char *base_dir;      /* folder external data is read from */
+    int64_t total_bytes;       /* constant data so far, against lim.max_total_bytes */
+} OnnxCtx;
+
+/* Decodes t and adds it to the graph as constant `name`; *id gets its tensor id. */
+bool onnx_add_const(OnnxCtx *c, const Onnx__TensorProto *t, const char *name,
+                    const OnnxWhere *w, int *id, Diag *d);
+/* Converts the attributes of node p into an arena array (*attrs, *n); tensor
+ * attributes become constants of the graph. w names the node. */
+bool onnx_convert_attrs(OnnxCtx *c, const Onnx__NodeProto *p, const OnnxWhere *w,
+                        Attr **attrs, int *n, Diag *d);
+/* Turns a Constant node into constant tensor out_name (*id) from its one value
+ * attribute; the node itself is dropped by the caller. */
+bool onnx_constant_node(OnnxCtx *c, const Onnx__NodeProto *p, const char *out_name,
+                        const OnnxWhere *w, int *id, Diag *d);
+
+#endif

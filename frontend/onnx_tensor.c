@@ -1,0 +1,526 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * onnx_tensor.c - decoding and writing ONNX TensorProtos.
+ *
+ * A TensorProto carries its elements in exactly one place: raw_data (little
+ * endian bytes), one typed repeated field (float_data, int32_data for the narrow
+ * integer types and bool, int64_data, double_data), or an external file beside the
+ * model. onnx_decode_tensor checks the dtype, the dims (non-negative, product
+ * overflow-safe and within the limits) and that the element count matches the
+ * dims exactly, and hands back the bytes in the IR's layout. External locations
+ * must stay inside the model's folder: absolute paths and ".." are refused.
+ *
+ * The IR stores data little endian; the code assumes a little-endian host and
+ * says so with ST_UNSUPPORTED on any other.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "onnx_internal.h"
+
+OnnxLimits onnx_limits_resolve(const OnnxLimits *in)
+{
+    OnnxLimits l = {0, 0, 0};
+    if (in)
+        l = *in;
+    if (l.max_rank <= 0 || l.max_rank > IR_MAX_RANK)
+        l.max_rank = IR_MAX_RANK;
+    if (l.max_elements <= 0)
+        l.max_elements = (int64_t)1 << 30;
+    if (l.max_total_bytes <= 0)
+        l.max_total_bytes = (int64_t)4 << 30;
+    return l;
+}
+
+DType onnx_dtype(int64_t code)
+{
+    switch (code) {
+    case 1: return DT_F32;
+    case 2: return DT_U8;
+    case 3: return DT_I8;
+    case 6: return DT_I32;
+    case 7: return DT_I64;
+    case 9: return DT_BOOL;
+    case 11: return DT_F64;
+    default: return DT_UNDEFINED;
+    }
+}
+
+const char *onnx_dtype_code_name(int64_t code)
+{
+    static const char *const names[] = {
+        "undefined", "float", "uint8", "int8", "uint16", "int16", "int32", "int64",
+        "string", "bool", "float16", "double", "uint32", "uint64", "complex64",
+        "complex128", "bfloat16", "float8e4m3fn", "float8e4m3fnuz", "float8e5m2",
+        "float8e5m2fnuz", "uint4", "int4", "float4e2m1",
+    };
+    if (code >= 0 && code < (int64_t)ARRAY_LEN(names))
+        return names[code];
+    return "of unknown code";
+}
+
+void onnx_format_dims(const int64_t *dims, int rank, char *buf, size_t size)
+{
+    size_t len = 0;
+    if (size == 0)
+        return;
+    buf[0] = '\0';
+    len += (size_t)snprintf(buf + len, size - len, "[");
+    for (int i = 0; i < rank && len < size; i++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%lld", i ? "," : "",
+                                (long long)dims[i]);
+    if (len < size)
+        snprintf(buf + len, size - len, "]");
+}
+
+bool onnx_copy_str(Arena *a, ProtobufCBinaryData b, const OnnxWhere *w, const char **out,
+                   Diag *d)
+{
+    if (b.len > 0 && memchr(b.data, '\0', b.len))
+        return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op, "%s contains a NUL byte",
+                               w->what);
+    *out = arena_strndup(a, b.len ? (const char *)b.data : "", b.len);
+    if (!*out)
+        return diag_fail_named(d, ST_NOMEM, w->node, w->op, "out of memory");
+    return true;
+}
+
+bool onnx_read_file(const char *path, void **data, size_t *size, Diag *d)
+{
+    *data = NULL;
+    *size = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return diag_fail(d, ST_IO, NULL, "cannot open \"%s\": %s", path, strerror(errno));
+    long len = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        len = ftell(f);
+    if (len < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return diag_fail(d, ST_IO, NULL, "cannot read \"%s\": not a regular file", path);
+    }
+    if ((unsigned long)len > SIZE_MAX - 1) {
+        fclose(f);
+        return diag_fail(d, ST_LIMIT, NULL, "\"%s\" is too large", path);
+    }
+    unsigned char *buf = malloc((size_t)len + 1);
+    if (!buf) {
+        fclose(f);
+        return diag_fail(d, ST_NOMEM, NULL, "out of memory reading \"%s\"", path);
+    }
+    size_t got = fread(buf, 1, (size_t)len, f);
+    bool err = ferror(f) != 0;
+    fclose(f);
+    if (err || got != (size_t)len) {
+        free(buf);
+        return diag_fail(d, ST_IO, NULL, "cannot read \"%s\"", path);
+    }
+    *data = buf;
+    *size = got;
+    return true;
+}
+
+static bool host_is_little_endian(void)
+{
+    const uint16_t one = 1;
+    unsigned char b;
+    memcpy(&b, &one, 1);
+    return b == 1;
+}
+
+/* Parses a non-negative decimal int64 ("0" ... "9223372036854775807"). */
+static bool parse_i64(const char *s, int64_t *out)
+{
+    int64_t v = 0;
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        int digit = *s - '0';
+        if (v > (INT64_MAX - digit) / 10)
+            return false;
+        v = v * 10 + digit;
+    }
+    *out = v;
+    return true;
+}
+
+/* True when location is relative and has no ".." component. */
+static bool location_is_safe(const char *loc)
+{
+    if (loc[0] == '/' || loc[0] == '\\' || strchr(loc, ':'))
+        return false;
+    const char *p = loc;
+    while (*p) {
+        size_t n = strcspn(p, "/\\");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return false;
+        p += n;
+        if (*p)
+            p++;
+    }
+    return true;
+}
+
+/* Reads the external data of t (nbytes expected) into a malloc'd buffer. */
+static bool read_external(const Onnx__TensorProto *t, const char *base_dir, const OnnxWhere *w,
+                          size_t nbytes, void **out, Diag *d)
+{
+    char loc[1024] = "";
+    int64_t offset = 0, length = -1;
+    bool has_loc = false;
+    for (size_t i = 0; i < t->n_external_data; i++) {
+        const Onnx__StringStringEntryProto *e = t->external_data[i];
+        if (!e->has_key || !e->has_value)
+            continue;
+        if (e->value.len >= sizeof(loc) || memchr(e->value.data, '\0', e->value.len))
+            return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                                   "%s has a malformed external_data entry", w->what);
+        char val[1024];
+        memcpy(val, e->value.data, e->value.len);
+        val[e->value.len] = '\0';
+        size_t klen = e->key.len;
+        const char *key = (const char *)e->key.data;
+        if (klen == 8 && memcmp(key, "location", 8) == 0) {
+            memcpy(loc, val, e->value.len + 1);
+            has_loc = true;
+        } else if (klen == 6 && memcmp(key, "offset", 6) == 0) {
+            if (!parse_i64(val, &offset))
+                return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                                       "%s has external data offset \"%s\"", w->what, val);
+        } else if (klen == 6 && memcmp(key, "length", 6) == 0) {
+            if (!parse_i64(val, &length))
+                return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                                       "%s has external data length \"%s\"", w->what, val);
+        }
+    }
+    if (!has_loc || !loc[0])
+        return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                               "%s has external data without a location", w->what);
+    if (!location_is_safe(loc))
+        return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                               "%s: external data location \"%s\" is outside the model's folder",
+                               w->what, loc);
+    if (length >= 0 && (uint64_t)length != nbytes)
+        return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                               "%s has external data length %lld, needs %zu bytes", w->what,
+                               (long long)length, nbytes);
+    char path[2200];
+    int plen = snprintf(path, sizeof(path), "%s/%s", base_dir && *base_dir ? base_dir : ".",
+                        loc);
+    if (plen < 0 || (size_t)plen >= sizeof(path))
+        return diag_fail_named(d, ST_LIMIT, w->node, w->op, "%s: external data path too long",
+                               w->what);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return diag_fail_named(d, ST_IO, w->node, w->op,
+                               "%s: cannot open external data file \"%s\": %s", w->what, path,
+                               strerror(errno));
+    long size = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        size = ftell(f);
+    if (size < 0 || offset > (int64_t)size || (uint64_t)((int64_t)size - offset) < nbytes ||
+        fseek(f, (long)offset, SEEK_SET) != 0) {
+        fclose(f);
+        return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                               "%s: external data file \"%s\" is too short (%zu bytes at offset "
+                               "%lld)", w->what, path, nbytes, (long long)offset);
+    }
+    void *buf = malloc(nbytes ? nbytes : 1);
+    if (!buf) {
+        fclose(f);
+        return diag_fail_named(d, ST_NOMEM, w->node, w->op, "out of memory");
+    }
+    size_t got = fread(buf, 1, nbytes, f);
+    fclose(f);
+    if (got != nbytes) {
+        free(buf);
+        return diag_fail_named(d, ST_IO, w->node, w->op,
+                               "%s: cannot read external data file \"%s\"", w->what, path);
+    }
+    *out = buf;
+    return true;
+}
+
+/* Converts int32_data (the ONNX carrier for 8-bit ints and bool) into dtype bytes. */
+static bool narrow_int32(const Onnx__TensorProto *t, DType dt, const OnnxWhere *w, void *dst,
+                         Diag *d)
+{
+    for (size_t i = 0; i < t->n_int32_data; i++) {
+        int32_t v = t->int32_data[i];
+        switch (dt) {
+        case DT_I32: ((int32_t *)dst)[i] = v; break;
+        case DT_I8:
+            if (v < INT8_MIN || v > INT8_MAX)
+                return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                                       "%s holds %d, out of range for int8", w->what, (int)v);
+            ((int8_t *)dst)[i] = (int8_t)v;
+            break;
+        case DT_U8:
+            if (v < 0 || v > UINT8_MAX)
+                return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                                       "%s holds %d, out of range for uint8", w->what, (int)v);
+            ((uint8_t *)dst)[i] = (uint8_t)v;
+            break;
+        case DT_BOOL: ((uint8_t *)dst)[i] = v != 0; break;
+        case DT_UNDEFINED: case DT_F32: case DT_I64: case DT_F64:
+            return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                                   "%s stores %s data in int32_data", w->what, dtype_name(dt));
+        }
+    }
+    return true;
+}
+
+bool onnx_decode_tensor(const Onnx__TensorProto *t, const OnnxLimits *lim,
+                        const char *base_dir, const OnnxWhere *w, OnnxDecoded *out, Diag *d)
+{
+    memset(out, 0, sizeof(*out));
+    if (!host_is_little_endian())
+        return diag_fail_named(d, ST_UNSUPPORTED, w->node, w->op,
+                               "onnxc needs a little-endian host to decode %s", w->what);
+    if (!t->has_data_type || t->data_type == 0)
+        return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op, "%s has no data_type",
+                               w->what);
+    DType dt = onnx_dtype(t->data_type);
+    if (dt == DT_UNDEFINED)
+        return diag_fail_named(d, ST_UNSUPPORTED, w->node, w->op,
+                               "%s has element type %s (%d), which onnxc does not support",
+                               w->what, onnx_dtype_code_name(t->data_type), (int)t->data_type);
+    if (t->segment)
+        return diag_fail_named(d, ST_UNSUPPORTED, w->node, w->op,
+                               "%s is segmented, which onnxc does not support", w->what);
+    if (t->n_dims > (size_t)lim->max_rank)
+        return diag_fail_named(d, ST_LIMIT, w->node, w->op, "%s has rank %zu, limit %lld",
+                               w->what, t->n_dims, (long long)lim->max_rank);
+    out->dtype = dt;
+    out->rank = (int)t->n_dims;
+    int64_t numel = 1;
+    bool too_many = false;
+    for (int i = 0; i < out->rank; i++) {
+        int64_t v = t->dims[i];
+        if (v < 0)
+            return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op, "%s has negative dim %lld",
+                                   w->what, (long long)v);
+        out->dims[i] = v;
+        if (v != 0 && numel > INT64_MAX / v)
+            too_many = true;
+        else
+            numel *= v;
+    }
+    char dims[IR_MAX_RANK * 22 + 3];
+    onnx_format_dims(out->dims, out->rank, dims, sizeof(dims));
+    for (int i = 0; i < out->rank; i++)
+        if (out->dims[i] == 0)
+            too_many = false, numel = 0;   /* an empty tensor, however large the rest */
+    if (too_many || numel > lim->max_elements)
+        return diag_fail_named(d, ST_LIMIT, w->node, w->op,
+                               "%s has dims %s, more than %lld elements", w->what, dims,
+                               (long long)lim->max_elements);
+    out->numel = numel;
+    out->nbytes = (size_t)numel * dtype_size(dt);
+
+    /* Exactly one data source. */
+    const char *src = NULL;
+    int n_src = 0;
+    bool external = t->has_data_location && t->data_location == ONNX_DT_EXTERNAL;
+    if (t->has_data_location && t->data_location != 0 && !external)
+        return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op, "%s has data_location %d",
+                               w->what, (int)t->data_location);
+    if (t->has_raw_data) n_src++, src = "raw_data";
+    if (t->n_float_data) n_src++, src = "float_data";
+    if (t->n_int32_data) n_src++, src = "int32_data";
+    if (t->n_int64_data) n_src++, src = "int64_data";
+    if (t->n_double_data) n_src++, src = "double_data";
+    if (t->n_uint64_data) n_src++, src = "uint64_data";
+    if (t->n_string_data) n_src++, src = "string_data";
+    if (external) n_src++, src = "external data";
+    if (n_src > 1)
+        return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                               "%s has its data in more than one field", w->what);
+    static const unsigned char empty[8];
+    if (n_src == 0) {
+        if (numel != 0)
+            return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                                   "%s has no data, dims %s need %lld elements", w->what, dims,
+                                   (long long)numel);
+        out->data = empty;
+        return true;
+    }
+    if (external) {
+        if (!read_external(t, base_dir, w, out->nbytes, &out->owned, d))
+            return false;
+        out->data = out->owned;
+    } else if (t->has_raw_data) {
+        if (t->raw_data.len != out->nbytes)
+            return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                                   "%s has %zu bytes of raw_data, dims %s need %zu", w->what,
+                                   t->raw_data.len, dims, out->nbytes);
+        out->data = out->nbytes ? (const void *)t->raw_data.data : (const void *)empty;
+    } else {
+        /* A typed field: it must be the one ONNX uses for dt, with numel entries. */
+        size_t n = 0;
+        const char *unit = "values";
+        bool match = false;
+        if (t->n_float_data)
+            n = t->n_float_data, unit = "floats", match = dt == DT_F32;
+        else if (t->n_int32_data)
+            n = t->n_int32_data, unit = "int32 values",
+            match = dt == DT_I32 || dt == DT_I8 || dt == DT_U8 || dt == DT_BOOL;
+        else if (t->n_int64_data)
+            n = t->n_int64_data, unit = "int64 values", match = dt == DT_I64;
+        else if (t->n_double_data)
+            n = t->n_double_data, unit = "doubles", match = dt == DT_F64;
+        if (!match)
+            return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                                   "%s of type %s stores its data in %s", w->what,
+                                   dtype_name(dt), src);
+        if ((uint64_t)n != (uint64_t)numel)
+            return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                                   "%s has %zu %s, dims %s need %lld", w->what, n, unit, dims,
+                                   (long long)numel);
+        if (t->n_int32_data && dt != DT_I32) {
+            out->owned = malloc(out->nbytes ? out->nbytes : 1);
+            if (!out->owned)
+                return diag_fail_named(d, ST_NOMEM, w->node, w->op, "out of memory");
+            if (!narrow_int32(t, dt, w, out->owned, d)) {
+                onnx_tensor_release(out);
+                return false;
+            }
+            out->data = out->owned;
+        } else if (t->n_float_data) {
+            out->data = t->float_data;
+        } else if (t->n_int32_data) {
+            out->data = t->int32_data;
+        } else if (t->n_int64_data) {
+            out->data = t->int64_data;
+        } else {
+            out->data = t->double_data;
+        }
+    }
+    if (dt == DT_BOOL) {
+        const unsigned char *b = out->data;
+        for (int64_t i = 0; i < numel; i++)
+            if (b[i] > 1) {
+                onnx_tensor_release(out);
+                return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                                       "%s holds bool byte %d", w->what, (int)b[i]);
+            }
+    }
+    return true;
+}
+
+void onnx_tensor_release(OnnxDecoded *t)
+{
+    free(t->owned);
+    t->owned = NULL;
+    t->data = NULL;
+}
+
+/* The directory part of path ("." when there is none), into buf. */
+static void dir_of(const char *path, char *buf, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        snprintf(buf, size, ".");
+        return;
+    }
+    size_t n = (size_t)(slash - path);
+    if (n == 0)
+        n = 1;                      /* "/x.pb" lives in "/" */
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, path, n);
+    buf[n] = '\0';
+}
+
+bool onnx_read_tensor(const char *path, Arena *a, OnnxTensor *out, Diag *d)
+{
+    memset(out, 0, sizeof(*out));
+    void *bytes;
+    size_t size;
+    if (!onnx_read_file(path, &bytes, &size, d))
+        return false;
+    Onnx__TensorProto *t = onnx__tensor_proto__unpack(NULL, size, bytes);
+    free(bytes);
+    if (!t)
+        return diag_fail(d, ST_BAD_MODEL, NULL, "\"%s\" is not a valid TensorProto", path);
+    OnnxLimits lim = onnx_limits_resolve(NULL);
+    char dir[1024];
+    dir_of(path, dir, sizeof(dir));
+    char what[1100];
+    snprintf(what, sizeof(what), "tensor file \"%s\"", path);
+    OnnxWhere w = {"", "", what};
+    OnnxDecoded dec;
+    bool ok = onnx_copy_str(a, t->name, &w, &out->name, d) &&
+              onnx_decode_tensor(t, &lim, dir, &w, &dec, d);
+    if (ok) {
+        out->dtype = dec.dtype;
+        out->rank = dec.rank;
+        memcpy(out->dims, dec.dims, sizeof(out->dims));
+        out->data = arena_alloc(a, dec.nbytes ? dec.nbytes : 1);
+        if (out->data)
+            memcpy(out->data, dec.data, dec.nbytes);
+        else
+            ok = diag_fail(d, ST_NOMEM, NULL, "out of memory reading \"%s\"", path);
+        onnx_tensor_release(&dec);
+    }
+    onnx__tensor_proto__free_unpacked(t, NULL);
+    return ok;
+}
+
+bool onnx_write_tensor(const char *path, const OnnxTensor *t, Diag *d)
+{
+    size_t esize = dtype_size(t->dtype);
+    if (esize == 0)
+        return diag_fail(d, ST_UNSUPPORTED, NULL, "cannot write \"%s\": dtype %s", path,
+                         dtype_name(t->dtype));
+    if (t->rank < 0 || t->rank > IR_MAX_RANK)
+        return diag_fail(d, ST_LIMIT, NULL, "cannot write \"%s\": rank %d", path, t->rank);
+    uint64_t numel = 1;
+    for (int i = 0; i < t->rank; i++) {
+        if (t->dims[i] < 0)
+            return diag_fail(d, ST_BAD_MODEL, NULL, "cannot write \"%s\": dim %lld", path,
+                             (long long)t->dims[i]);
+        if (t->dims[i] && numel > SIZE_MAX / esize / (uint64_t)t->dims[i])
+            return diag_fail(d, ST_LIMIT, NULL, "cannot write \"%s\": too many elements", path);
+        numel *= (uint64_t)t->dims[i];
+    }
+    if (!host_is_little_endian())
+        return diag_fail(d, ST_UNSUPPORTED, NULL, "onnxc needs a little-endian host");
+    Onnx__TensorProto p = ONNX__TENSOR_PROTO__INIT;
+    int64_t dims[IR_MAX_RANK];
+    memcpy(dims, t->dims, sizeof(dims));
+    p.n_dims = (size_t)t->rank;
+    p.dims = dims;
+    p.has_data_type = 1;
+    p.data_type = (int32_t)t->dtype;   /* DType values are the ONNX codes */
+    if (t->name && *t->name) {
+        p.has_name = 1;
+        p.name.data = (uint8_t *)(uintptr_t)t->name;
+        p.name.len = strlen(t->name);
+    }
+    p.has_raw_data = 1;
+    p.raw_data.data = t->data;
+    p.raw_data.len = (size_t)numel * esize;
+    if (p.raw_data.len && !t->data)
+        return diag_fail(d, ST_INTERNAL, NULL, "cannot write \"%s\": no data", path);
+    size_t len = onnx__tensor_proto__get_packed_size(&p);
+    uint8_t *buf = malloc(len ? len : 1);
+    if (!buf)
+        return diag_fail(d, ST_NOMEM, NULL, "out of memory writing \"%s\"", path);
+    onnx__tensor_proto__pack(&p, buf);
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        free(buf);
+        return diag_fail(d, ST_IO, NULL, "cannot create \"%s\": %s", path, strerror(errno));
+    }
+    bool ok = fwrite(buf, 1, len, f) == len;
+    ok = (fclose(f) == 0) && ok;
+    free(buf);
+    if (!ok)
+        return diag_fail(d, ST_IO, NULL, "cannot write \"%s\"", path);
+    return true;
+}

@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * graph.c - building and editing the IR graph; dtypes and the op table.
+ *
+ * Arrays grow by doubling into fresh arena memory (the old copy stays in the
+ * arena until the graph is freed: simple, and models have few thousand nodes at
+ * most). Tensor ids are never reused or renumbered; node ids are positions in
+ * the schedule and change when nodes are inserted or removed.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ir.h"
+
+/* ------------------------------------------------------------- dtypes, ops */
+
+size_t dtype_size(DType t)
+{
+    switch (t) {
+    case DT_F32: return 4;
+    case DT_U8: return 1;
+    case DT_I8: return 1;
+    case DT_I32: return 4;
+    case DT_I64: return 8;
+    case DT_BOOL: return 1;
+    case DT_F64: return 8;
+    case DT_UNDEFINED: return 0;
+    }
+    return 0;
+}
+
+const char *dtype_name(DType t)
+{
+    switch (t) {
+    case DT_F32: return "f32";
+    case DT_U8: return "u8";
+    case DT_I8: return "i8";
+    case DT_I32: return "i32";
+    case DT_I64: return "i64";
+    case DT_BOOL: return "bool";
+    case DT_F64: return "f64";
+    case DT_UNDEFINED: return "?";
+    }
+    return "?";
+}
+
+static const struct OpInfo {
+    const char *name;
+    int min_in, max_in, min_out, max_out;
+} op_info[] = {
+#define OP(kind, name, min_in, max_in, min_out, max_out) {name, min_in, max_in, min_out, max_out},
+#include "ops.def"
+#undef OP
+};
+
+const char *op_name(OpKind k)
+{
+    return (unsigned)k < ARRAY_LEN(op_info) ? op_info[k].name : "?";
+}
+
+bool op_lookup(const char *onnx_name, OpKind *out)
+{
+    for (size_t i = 0; i < ARRAY_LEN(op_info); i++) {
+        if (strcmp(op_info[i].name, onnx_name) == 0) {
+            *out = (OpKind)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+void op_arity(OpKind k, int *min_in, int *max_in, int *min_out, int *max_out)
+{
+    const struct OpInfo *o = &op_info[k];
+    *min_in = o->min_in;
+    *max_in = o->max_in;
+    *min_out = o->min_out;
+    *max_out = o->max_out;
+}
+
+const char *act_name(Act a)
+{
+    switch (a) {
+    case ACT_NONE: return "none";
+    case ACT_RELU: return "relu";
+    case ACT_SIGMOID: return "sigmoid";
+    case ACT_SILU: return "silu";
+    }
+    return "?";
+}
+
+/* ------------------------------------------------------------------ graph */
+
+Graph *ir_graph_new(void)
+{
+    Arena *a = arena_new();
+    if (!a)
+        return NULL;
+    Graph *g = arena_alloc(a, sizeof *g);
+    if (!g) {
+        arena_free(a);
+        return NULL;
+    }
+    g->arena = a;
+    g->producer = "";
+    g->source = "";
+    g->arena_bytes = -1;
+    g->arena_lower_bound = -1;
+    return g;
+}
+
+void ir_graph_free(Graph *g)
+{
+    if (g)
+        arena_free(g->arena);
+}
+
+/* Makes room for one more element in an arena array of `elem` bytes. */
+static bool grow(Arena *a, void **arr, int n, int *cap, size_t elem)
+{
+    if (n < *cap)
+        return true;
+    if (*cap > INT32_MAX / 2)
+        return false;
+    int ncap = *cap ? *cap * 2 : 64;
+    void *p = arena_calloc(a, (size_t)ncap, elem);
+    if (!p)
+        return false;
+    if (n)
+        memcpy(p, *arr, (size_t)n * elem);
+    *arr = p;
+    *cap = ncap;
+    return true;
+}
+
+int ir_add_tensor(Graph *g, const char *name, TensorKind kind, DType dtype)
+{
+    if (!grow(g->arena, (void **)&g->tensors, g->n_tensors, &g->cap_tensors, sizeof(Tensor)))
+        return -1;
+    const char *copy = arena_strdup(g->arena, name);
+    if (!copy)
+        return -1;
+    Tensor *t = &g->tensors[g->n_tensors];
+    memset(t, 0, sizeof *t);
+    t->name = copy;
+    t->kind = kind;
+    t->dtype = dtype;
+    t->rank = -1;
+    t->producer = -1;
+    t->offset = -1;
+    return g->n_tensors++;
+}
+
+int ir_add_const(Graph *g, const char *name, DType dtype, int rank, const int64_t *dims,
+                 const void *data)
+{
+    if (rank < 0 || rank > IR_MAX_RANK)
+        return -1;
+    int id = ir_add_tensor(g, name, TK_CONST, dtype);
+    if (id < 0)
+        return -1;
+    Tensor *t = &g->tensors[id];
+    t->rank = rank;
+    for (int i = 0; i < rank; i++)
+        t->dims[i] = dims[i];
+    int64_t nbytes = ir_nbytes(t);
+    if (nbytes < 0)
+        return -1;
+    void *copy = arena_alloc(g->arena, (size_t)nbytes);
+    if (!copy)
+        return -1;
+    if (nbytes && data)
+        memcpy(copy, data, (size_t)nbytes);
+    t->data = copy;
+    return id;
+}
+
+static bool fill_node(Graph *g, Node *n, OpKind op, const char *name, const int *in, int n_in,
+                      const int *out, int n_out)
+{
+    memset(n, 0, sizeof *n);
+    n->op = op;
+    n->name = arena_strdup(g->arena, name);
+    n->in = arena_calloc(g->arena, (size_t)(n_in ? n_in : 1), sizeof(int));
+    n->out = arena_calloc(g->arena, (size_t)(n_out ? n_out : 1), sizeof(int));
+    if (!n->name || !n->in || !n->out)
+        return false;
+    if (n_in)
+        memcpy(n->in, in, (size_t)n_in * sizeof(int));
+    if (n_out)
+        memcpy(n->out, out, (size_t)n_out * sizeof(int));
+    n->n_in = n_in;
+    n->n_out = n_out;
+    return true;
+}
+
+int ir_insert_node(Graph *g, int pos, OpKind op, const char *name, const int *in, int n_in,
+                   const int *out, int n_out)
+{
+    if (pos < 0 || pos > g->n_nodes)
+        return -1;
+    if (!grow(g->arena, (void **)&g->nodes, g->n_nodes, &g->cap_nodes, sizeof(Node)))
+        return -1;
+    Node n;
+    if (!fill_node(g, &n, op, name, in, n_in, out, n_out))
+        return -1;
+    memmove(&g->nodes[pos + 1], &g->nodes[pos], (size_t)(g->n_nodes - pos) * sizeof(Node));
+    g->nodes[pos] = n;
+    g->n_nodes++;
+    ir_update_producers(g);
+    return pos;
+}
+
+int ir_add_node(Graph *g, OpKind op, const char *name, const int *in, int n_in, const int *out,
+                int n_out)
+{
+    return ir_insert_node(g, g->n_nodes, op, name, in, n_in, out, n_out);
+}
+
+void ir_remove_nodes(Graph *g, const bool *keep)
+{
+    int j = 0;
+    for (int i = 0; i < g->n_nodes; i++)
+        if (keep[i])
+            g->nodes[j++] = g->nodes[i];
+    g->n_nodes = j;
+    ir_update_producers(g);
+}
+
+void ir_update_producers(Graph *g)
+{
+    for (int t = 0; t < g->n_tensors; t++)
+        g->tensors[t].producer = -1;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const Node *n = &g->nodes[i];
+        for (int k = 0; k < n->n_out; k++)
+            if (n->out[k] >= 0 && n->out[k] < g->n_tensors)
+                g->tensors[n->out[k]].producer = i;
+    }
+}
+
+int ir_find_tensor(const Graph *g, const char *name)
+{
+    for (int i = 0; i < g->n_tensors; i++)
+        if (strcmp(g->tensors[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+const char *ir_unique_name(Graph *g, const char *base)
+{
+    if (ir_find_tensor(g, base) < 0)
+        return arena_strdup(g->arena, base);
+    size_t len = strlen(base) + 24;
+    char *buf = arena_alloc(g->arena, len);
+    if (!buf)
+        return NULL;
+    for (long k = 1;; k++) {
+        snprintf(buf, len, "%s_%ld", base, k);
+        if (ir_find_tensor(g, buf) < 0)
+            return buf;
+    }
+}
+
+/* ----------------------------------------------------------------- shapes */
+
+bool ir_shape_known(const Tensor *t)
+{
+    if (t->rank < 0)
+        return false;
+    for (int i = 0; i < t->rank; i++)
+        if (t->dims[i] < 0)
+            return false;
+    return true;
+}
+
+int64_t ir_numel(const Tensor *t)
+{
+    if (!ir_shape_known(t))
+        return -1;
+    int64_t n = 1;
+    for (int i = 0; i < t->rank; i++) {
+        if (t->dims[i] != 0 && n > INT64_MAX / t->dims[i])
+            return -1;
+        n *= t->dims[i];
+    }
+    return n;
+}
+
+int64_t ir_nbytes(const Tensor *t)
+{
+    int64_t n = ir_numel(t);
+    int64_t es = (int64_t)dtype_size(t->dtype);
+    if (n < 0 || es == 0 || n > INT64_MAX / es)
+        return -1;
+    return n * es;
+}
+
+void ir_format_type(const Tensor *t, char *buf, size_t size)
+{
+    size_t len = (size_t)snprintf(buf, size, "%s", dtype_name(t->dtype));
+    if (t->rank < 0) {
+        snprintf(buf + len, len < size ? size - len : 0, "[?]");
+        return;
+    }
+    for (int i = 0; i < t->rank && len < size; i++) {
+        const char *sep = i ? "," : "[";
+        if (t->dims[i] >= 0)
+            len += (size_t)snprintf(buf + len, size - len, "%s%lld", sep, (long long)t->dims[i]);
+        else if (t->dim_param[i])
+            len += (size_t)snprintf(buf + len, size - len, "%s%s", sep, t->dim_param[i]);
+        else
+            len += (size_t)snprintf(buf + len, size - len, "%s?", sep);
+    }
+    if (len < size)
+        snprintf(buf + len, size - len, t->rank ? "]" : "[]");
+}
+
+void ir_count_uses(const Graph *g, int *uses)
+{
+    memset(uses, 0, (size_t)g->n_tensors * sizeof(int));
+    for (int i = 0; i < g->n_nodes; i++) {
+        const Node *n = &g->nodes[i];
+        for (int k = 0; k < n->n_in; k++)
+            if (n->in[k] >= 0 && n->in[k] < g->n_tensors)
+                uses[n->in[k]]++;
+    }
+    for (int k = 0; k < g->n_outputs; k++)
+        uses[g->outputs[k]]++;
+}

@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ir.h - the onnxc intermediate representation, and the only public header of ir/.
+ *
+ * A Graph owns arrays of Tensors and Nodes that refer to each other by int index
+ * (a tensor id, a node id). Everything a Graph points to (names, attributes,
+ * constant data, the arrays themselves) lives in the Graph's Arena and is released
+ * at once by ir_graph_free(). Nodes are kept in a valid schedule (topological order)
+ * at all times; passes that remove nodes compact the array, tensor ids never change.
+ *
+ * ir/ depends on libc only. Errors on input are reported through Diag, never by
+ * exit/abort; assert() guards only our own invariants.
+ */
+#ifndef ONNXC_IR_H
+#define ONNXC_IR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define ONNXC_VERSION "0.1.0"
+
+#define IR_MAX_RANK 8        /* highest tensor rank accepted anywhere */
+#define IR_MAX_INPUTS 4096   /* most inputs a node may have (Concat) */
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ------------------------------------------------------------------ arena */
+
+/* A bump allocator; blocks are chained and released together. */
+typedef struct ArenaBlock ArenaBlock;
+typedef struct Arena {
+    ArenaBlock *head;      /* current block, newest first */
+    size_t total;          /* bytes obtained from malloc, for limits and reports */
+    bool failed;           /* an allocation failed; every later one fails too */
+} Arena;
+
+/* Returns a new arena, or NULL when out of memory. Free with arena_free. */
+Arena *arena_new(void);
+/* Returns n zeroed bytes aligned to 64, or NULL (out of memory or n too large). */
+void *arena_alloc(Arena *a, size_t n);
+/* Returns n * size zeroed bytes, or NULL when the product overflows or memory runs out. */
+void *arena_calloc(Arena *a, size_t n, size_t size);
+/* Copies s (NUL-terminated) into the arena; NULL s gives "". NULL when out of memory. */
+char *arena_strdup(Arena *a, const char *s);
+/* Copies n bytes of s and terminates them. */
+char *arena_strndup(Arena *a, const char *s, size_t n);
+void arena_free(Arena *a);
+
+/* ------------------------------------------------------------ diagnostics */
+
+typedef enum Status {
+    ST_OK = 0,
+    ST_BAD_MODEL,          /* the file is malformed or inconsistent */
+    ST_UNSUPPORTED,        /* valid ONNX that onnxc does not handle (yet) */
+    ST_LIMIT,              /* a configured limit (rank, elements, bytes) was exceeded */
+    ST_IO,                 /* a file could not be read or written */
+    ST_NOMEM,              /* out of memory */
+    ST_INTERNAL,           /* a bug in onnxc: a verifier failure after a pass */
+} Status;
+
+/* The first error of an operation (later ones are ignored). The CLI prints it as
+ * `onnxc: error: FILE: node "NODE" (OP): MSG`, leaving out the node part when
+ * node and op are empty. */
+typedef struct Diag {
+    Status code;
+    char node[128];        /* ONNX node name, or "" */
+    char op[64];           /* ONNX op type, or "" */
+    char msg[512];
+} Diag;
+
+struct Node;
+/* Fills d (if it holds no error yet) with code, the node's name and op, and the
+ * formatted message; returns false so callers can `return diag_fail(...)`.
+ * n may be NULL for errors that concern no node. */
+bool diag_fail(Diag *d, Status code, const struct Node *n, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* Like diag_fail, for a node known only by name and op type (frontend). */
+bool diag_fail_named(Diag *d, Status code, const char *node, const char *op, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+/* Formats d as one line (no newline) into buf: `FILE: node "N" (Op): msg`. */
+void diag_format(const Diag *d, const char *file, char *buf, size_t size);
+
+/* ------------------------------------------------------------------ types */
+
+typedef enum DType {       /* values are ONNX TensorProto.DataType codes */
+    DT_UNDEFINED = 0,
+    DT_F32 = 1,
+    DT_U8 = 2,
+    DT_I8 = 3,
+    DT_I32 = 6,
+    DT_I64 = 7,
+    DT_BOOL = 9,
+    DT_F64 = 11,
+} DType;
+
+/* Bytes per element, 0 for a dtype onnxc does not handle. */
+size_t dtype_size(DType t);
+/* "f32", "i64", ... or "?" */
+const char *dtype_name(DType t);
+
+typedef enum OpKind {
+#define OP(kind, name, min_in, max_in, min_out, max_out) OP_##kind,
+#include "ops.def"
+#undef OP
+    OP_COUNT_
+} OpKind;
+
+/* ONNX op type of a kind ("Conv"). */
+const char *op_name(OpKind k);
+/* Looks up an ONNX op type in the default domain; false when onnxc lacks it. */
+bool op_lookup(const char *onnx_name, OpKind *out);
+/* Arity limits from ops.def. */
+void op_arity(OpKind k, int *min_in, int *max_in, int *min_out, int *max_out);
+
+/* An activation fused into the producing node's epilogue (by pass_fuse). */
+typedef enum Act {
+    ACT_NONE = 0,
+    ACT_RELU,
+    ACT_SIGMOID,
+    ACT_SILU,              /* x * sigmoid(x) */
+} Act;
+const char *act_name(Act a);   /* "none", "relu", "sigmoid", "silu" */
+
+/* ------------------------------------------------------------- attributes */
+
+typedef enum AttrType {    /* values are ONNX AttributeProto.AttributeType codes */
+    AT_FLOAT = 1,
+    AT_INT = 2,
+    AT_STRING = 3,
+    AT_TENSOR = 4,
+    AT_FLOATS = 6,
+    AT_INTS = 7,
+    AT_STRINGS = 8,
+} AttrType;
+
+/* One ONNX attribute, copied into the arena. Only the fields of its type are set. */
+typedef struct Attr {
+    const char *name;
+    AttrType type;
+    int64_t i;             /* AT_INT */
+    float f;               /* AT_FLOAT */
+    const char *s;         /* AT_STRING (NUL-terminated; embedded NULs rejected) */
+    const int64_t *ints;   /* AT_INTS */
+    const float *floats;   /* AT_FLOATS */
+    const char **strings;  /* AT_STRINGS */
+    int n;                 /* element count of ints / floats / strings */
+    int tensor;            /* AT_TENSOR: id of a constant tensor in the graph, else -1 */
+} Attr;
+
+/* ------------------------------------------------------------ tensors, nodes */
+
+typedef enum TensorKind {
+    TK_VALUE = 0,          /* produced by a node */
+    TK_INPUT,              /* graph input (not an initializer) */
+    TK_CONST,              /* initializer, Constant output or folded value: data != NULL */
+} TensorKind;
+
+typedef struct Tensor {
+    const char *name;      /* ONNX value name, unique in the graph ("" never) */
+    TensorKind kind;
+    DType dtype;
+    int rank;              /* -1 while unknown */
+    int64_t dims[IR_MAX_RANK];       /* -1 for a dim not known yet */
+    const char *dim_param[IR_MAX_RANK]; /* symbolic name of dims[i] as in the model, or NULL */
+    const void *data;      /* TK_CONST: nelem * dtype_size bytes, arena-owned, little endian */
+    bool is_output;        /* listed in the graph outputs */
+    int producer;          /* node id, -1 for inputs and constants */
+    int64_t offset;        /* byte offset in the activation arena (plan_buffers); -1 when not planned */
+} Tensor;
+
+typedef struct Node {
+    OpKind op;
+    const char *name;      /* ONNX node name ("" if the model gave none), for errors and comments */
+    int *in;               /* tensor ids, n_in of them; -1 = an omitted optional input */
+    int n_in;
+    int *out;              /* tensor ids; -1 = an omitted optional output */
+    int n_out;
+    Attr *attrs;           /* as in the model, in model order */
+    int n_attrs;
+    Act act;               /* fused activation epilogue, ACT_NONE before pass_fuse */
+} Node;
+
+typedef struct Graph {
+    Arena *arena;          /* owns everything below */
+    Tensor *tensors;
+    int n_tensors, cap_tensors;
+    Node *nodes;           /* a valid schedule: every input is produced earlier */
+    int n_nodes, cap_nodes;
+    int *inputs, n_inputs;   /* graph inputs (TK_INPUT tensors) in model order */
+    int *outputs, n_outputs; /* graph outputs in model order */
+    int64_t opset;         /* default-domain opset version */
+    int64_t ir_version;
+    const char *producer;  /* producer_name + version, for the emitted banner */
+    const char *source;    /* model file name (base name), for the emitted banner */
+    int64_t arena_bytes;   /* plan_buffers: size of the activation arena, -1 before */
+    int64_t arena_lower_bound; /* plan_buffers: largest sum of simultaneously live tensors */
+} Graph;
+
+/* Returns an empty graph with its own arena, or NULL when out of memory. */
+Graph *ir_graph_new(void);
+void ir_graph_free(Graph *g);
+
+/* Adds a tensor named name (copied) with unknown shape; returns its id, or -1 when
+ * out of memory. Does not check uniqueness: see ir_find_tensor. */
+int ir_add_tensor(Graph *g, const char *name, TensorKind kind, DType dtype);
+/* Adds a constant tensor; data (nbytes = nelem * dtype_size) is copied. -1 on OOM. */
+int ir_add_const(Graph *g, const char *name, DType dtype, int rank, const int64_t *dims,
+                 const void *data);
+/* Appends a node (name copied; in/out copied); returns its id or -1 on OOM.
+ * Sets the producer of each output. Attributes are added with ir_node_set_attrs. */
+int ir_add_node(Graph *g, OpKind op, const char *name, const int *in, int n_in,
+                const int *out, int n_out);
+/* Inserts a node at position pos of the schedule (ids of later nodes shift). */
+int ir_insert_node(Graph *g, int pos, OpKind op, const char *name, const int *in, int n_in,
+                   const int *out, int n_out);
+/* Removes the nodes whose keep[i] is false, compacting the schedule and fixing
+ * producer ids; tensors are kept (unreferenced ones are simply not printed). */
+void ir_remove_nodes(Graph *g, const bool *keep);
+/* Recomputes Tensor.producer from the nodes. */
+void ir_update_producers(Graph *g);
+/* Id of the tensor with this name, or -1. Linear: fine at model sizes. */
+int ir_find_tensor(const Graph *g, const char *name);
+/* A new unique tensor name "base", "base_1", ... (arena-owned). */
+const char *ir_unique_name(Graph *g, const char *base);
+
+/* Element count of a tensor with known shape; -1 if unknown or it overflows int64. */
+int64_t ir_numel(const Tensor *t);
+/* Bytes of a tensor with known shape; -1 if unknown or overflow. */
+int64_t ir_nbytes(const Tensor *t);
+/* True when rank and every dim are known. */
+bool ir_shape_known(const Tensor *t);
+/* Formats "f32[1,64,28,28]" (with dim_param names for unknown dims) into buf. */
+void ir_format_type(const Tensor *t, char *buf, size_t size);
+
+/* Attribute lookup by name; NULL if absent. */
+const Attr *ir_attr(const Node *n, const char *name);
+/* Typed getters: the default when absent; false with d filled when present with
+ * the wrong type. */
+bool ir_attr_int(const Node *n, const char *name, int64_t def, int64_t *out, Diag *d);
+bool ir_attr_float(const Node *n, const char *name, float def, float *out, Diag *d);
+bool ir_attr_string(const Node *n, const char *name, const char *def, const char **out, Diag *d);
+/* AT_INTS; *n_out = -1 and *out = NULL when absent. */
+bool ir_attr_ints(const Node *n, const char *name, const int64_t **out, int *n_out, Diag *d);
+bool ir_attr_floats(const Node *n, const char *name, const float **out, int *n_out, Diag *d);
+/* Copies attrs (with everything they point to) into the graph's arena and attaches them. */
+bool ir_node_set_attrs(Graph *g, int node, const Attr *attrs, int n_attrs);
+
+/* Use counts: uses[t] = number of node inputs reading tensor t (+1 if it is a graph
+ * output). uses must hold g->n_tensors ints. */
+void ir_count_uses(const Graph *g, int *uses);
+
+/* ---------------------------------------------------- op geometry (shared) */
+
+/* The canonical 2-D geometry of Conv and MaxPool, derived from attributes and
+ * shapes by shape inference and used by the interpreter and codegen alike.
+ * 1-D ops are mapped onto it with H = 1. */
+typedef struct ConvGeom {
+    int64_t n, c, h, w;        /* input */
+    int64_t m, oh, ow;         /* output channels and size */
+    int64_t kh, kw;
+    int64_t sh, sw;            /* strides */
+    int64_t dh, dw;            /* dilations */
+    int64_t pt, pl, pb, pr;    /* pads: top, left, bottom, right */
+    int64_t group;
+    bool has_bias;
+} ConvGeom;
+bool ir_conv_geom(const Graph *g, const Node *n, ConvGeom *out, Diag *d);
+bool ir_pool_geom(const Graph *g, const Node *n, ConvGeom *out, Diag *d);
+
+typedef enum ResizeCoord {
+    RC_HALF_PIXEL, RC_ASYMMETRIC, RC_ALIGN_CORNERS, RC_PYTORCH_HALF_PIXEL,
+    RC_TF_HALF_PIXEL_FOR_NEAREST,
+} ResizeCoord;
+typedef enum ResizeNearest {
+    RN_ROUND_PREFER_FLOOR, RN_ROUND_PREFER_CEIL, RN_FLOOR, RN_CEIL,
+} ResizeNearest;
+/* Resize / Upsample in nearest mode over the last two axes of an NCHW tensor. */
+typedef struct ResizeGeom {
+    int64_t n, c, ih, iw, oh, ow;
+    float scale_h, scale_w;    /* output / input as ONNX defines it (from scales or sizes) */
+    ResizeCoord coord;
+    ResizeNearest nearest;
+} ResizeGeom;
+/* Returns true with out->oh = out->ow = -1 when the scales or sizes input is not
+ * constant yet (see ir_infer_node). */
+bool ir_resize_geom(const Graph *g, const Node *n, ResizeGeom *out, Diag *d);
+
+/* --------------------------------------------------------------- analyses */
+
+/* Infers the output dtype and shape of node `node` from its inputs and validates
+ * its attributes; false with d filled on a bad or unsupported node. Lenient about
+ * what is not known yet: when an input's shape is unknown, or an input that fixes
+ * the output shape (Reshape's shape, Resize's scales/sizes, ...) is not constant
+ * yet, the outputs are left unknown (rank -1) and it returns true; fold_constants
+ * re-runs it as values become constant. Outputs already known are recomputed. */
+bool ir_infer_node(Graph *g, int node, Diag *d);
+/* Runs ir_infer_node over the whole schedule. */
+bool ir_infer_shapes(Graph *g, Diag *d);
+
+/* Checks the structural invariants: ids in range, schedule order, one producer per
+ * tensor, arities, constants with data and known shapes, and once planned
+ * (g->arena_bytes >= 0) that every planned tensor has a known shape and fits in
+ * the arena and that no two simultaneously live tensors overlap (a tensor may
+ * share its input's bytes only at the node where that input dies: in-place).
+ * Unknown shapes of node outputs are allowed before planning. A failure after a
+ * pass is a bug in that pass (ST_INTERNAL). */
+bool ir_verify(const Graph *g, Diag *d);
+
+/* Deterministic text form, one line per node, e.g.
+ *   %7 = Conv(%0, %1, %2) {group=1 kernel_shape=[5,5]} act=silu : f32[1,32,28,28] @0   # "conv1"
+ * preceded by inputs/constants and followed by outputs and the plan summary. */
+void ir_print(const Graph *g, FILE *out);
+/* Graphviz (dot) form. */
+void ir_print_dot(const Graph *g, FILE *out);
+
+#endif

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * print.c - the IR as text (for dumps and golden tests) and as Graphviz.
+ *
+ * Output depends only on the graph (no pointers, no hash order), so dumps diff
+ * cleanly between passes and runs. Names from the model are quoted with every
+ * byte outside printable ASCII (and '"', '\') escaped, so one node is always
+ * exactly one line whatever the model holds.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ir.h"
+
+static void print_quoted(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20 || c >= 0x7f)
+            fprintf(out, "\\x%02x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+static void print_type(FILE *out, const Tensor *t)
+{
+    char buf[256];
+    ir_format_type(t, buf, sizeof buf);
+    /* dim_param names come from the model: keep the line printable. */
+    for (char *p = buf; *p; p++)
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+            *p = '?';
+    fputs(buf, out);
+}
+
+static void print_attr(FILE *out, const Attr *a)
+{
+    fprintf(out, "%s=", a->name);
+    switch (a->type) {
+    case AT_INT:
+        fprintf(out, "%lld", (long long)a->i);
+        break;
+    case AT_FLOAT:
+        fprintf(out, "%.9g", (double)a->f);
+        break;
+    case AT_STRING:
+        print_quoted(out, a->s ? a->s : "");
+        break;
+    case AT_TENSOR:
+        fprintf(out, "%%%d", a->tensor);
+        break;
+    case AT_INTS:
+        fputc('[', out);
+        for (int i = 0; i < a->n; i++)
+            fprintf(out, "%s%lld", i ? "," : "", (long long)a->ints[i]);
+        fputc(']', out);
+        break;
+    case AT_FLOATS:
+        fputc('[', out);
+        for (int i = 0; i < a->n; i++)
+            fprintf(out, "%s%.9g", i ? "," : "", (double)a->floats[i]);
+        fputc(']', out);
+        break;
+    case AT_STRINGS:
+        fputc('[', out);
+        for (int i = 0; i < a->n; i++) {
+            if (i)
+                fputc(',', out);
+            print_quoted(out, a->strings[i]);
+        }
+        fputc(']', out);
+        break;
+    }
+}
+
+/* Marks tensors that nodes, attributes or graph outputs refer to. */
+static bool *referenced(const Graph *g)
+{
+    bool *ref = calloc((size_t)(g->n_tensors ? g->n_tensors : 1), sizeof(bool));
+    if (!ref)
+        return NULL;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const Node *n = &g->nodes[i];
+        for (int k = 0; k < n->n_in; k++)
+            if (n->in[k] >= 0)
+                ref[n->in[k]] = true;
+        for (int k = 0; k < n->n_attrs; k++)
+            if (n->attrs[k].type == AT_TENSOR && n->attrs[k].tensor >= 0)
+                ref[n->attrs[k].tensor] = true;
+    }
+    for (int k = 0; k < g->n_outputs; k++)
+        ref[g->outputs[k]] = true;
+    for (int k = 0; k < g->n_inputs; k++)
+        ref[g->inputs[k]] = true;
+    return ref;
+}
+
+void ir_print(const Graph *g, FILE *out)
+{
+    bool *ref = referenced(g);
+    fputs("// model ", out);
+    print_quoted(out, g->source ? g->source : "");
+    fprintf(out, " opset %lld, %d nodes\n", (long long)g->opset, g->n_nodes);
+    for (int k = 0; k < g->n_inputs; k++) {
+        const Tensor *t = &g->tensors[g->inputs[k]];
+        fprintf(out, "input %%%d ", g->inputs[k]);
+        print_quoted(out, t->name);
+        fputs(" : ", out);
+        print_type(out, t);
+        fputc('\n', out);
+    }
+    for (int i = 0; i < g->n_tensors; i++) {
+        const Tensor *t = &g->tensors[i];
+        if (t->kind != TK_CONST || (ref && !ref[i]))
+            continue;
+        fprintf(out, "const %%%d ", i);
+        print_quoted(out, t->name);
+        fputs(" : ", out);
+        print_type(out, t);
+        fputc('\n', out);
+    }
+    for (int i = 0; i < g->n_nodes; i++) {
+        const Node *n = &g->nodes[i];
+        for (int k = 0; k < n->n_out; k++)
+            fprintf(out, k ? ", %%%d" : "%%%d", n->out[k]);
+        fprintf(out, " = %s(", op_name(n->op));
+        for (int k = 0; k < n->n_in; k++) {
+            if (n->in[k] < 0)
+                fprintf(out, k ? ", _" : "_");
+            else
+                fprintf(out, k ? ", %%%d" : "%%%d", n->in[k]);
+        }
+        fputc(')', out);
+        if (n->n_attrs) {
+            fputs(" {", out);
+            for (int k = 0; k < n->n_attrs; k++) {
+                if (k)
+                    fputc(' ', out);
+                print_attr(out, &n->attrs[k]);
+            }
+            fputc('}', out);
+        }
+        if (n->act != ACT_NONE)
+            fprintf(out, " act=%s", act_name(n->act));
+        fputs(" :", out);
+        for (int k = 0; k < n->n_out; k++) {
+            if (n->out[k] < 0)
+                continue;
+            const Tensor *t = &g->tensors[n->out[k]];
+            fputs(k ? ", " : " ", out);
+            print_type(out, t);
+            if (t->offset >= 0)
+                fprintf(out, " @%lld", (long long)t->offset);
+            else if (g->arena_bytes >= 0 && t->is_output)
+                fputs(" @out", out);
+        }
+        fputs("   # ", out);
+        print_quoted(out, n->name);
+        fputc('\n', out);
+    }
+    for (int k = 0; k < g->n_outputs; k++) {
+        fprintf(out, "output %%%d ", g->outputs[k]);
+        print_quoted(out, g->tensors[g->outputs[k]].name);
+        fputc('\n', out);
+    }
+    if (g->arena_bytes >= 0)
+        fprintf(out, "// arena %lld bytes, lower bound %lld bytes (largest sum of live tensors)\n",
+                (long long)g->arena_bytes, (long long)g->arena_lower_bound);
+    free(ref);
+}
+
+/* Graphviz wants its own escaping inside "...": only '"' and '\' matter, but
+ * control bytes are replaced to keep the file one record per line. */
+static void dot_quoted(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", out);
+        else if (c < 0x20 || c == 0x7f)
+            fputc('?', out);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+void ir_print_dot(const Graph *g, FILE *out)
+{
+    char type[256];
+    fputs("digraph onnxc {\n  rankdir=TB;\n  node [fontname=\"monospace\" fontsize=10];\n", out);
+    for (int k = 0; k < g->n_inputs; k++) {
+        const Tensor *t = &g->tensors[g->inputs[k]];
+        ir_format_type(t, type, sizeof type);
+        fprintf(out, "  t%d [shape=ellipse label=", g->inputs[k]);
+        char label[512];
+        snprintf(label, sizeof label, "%s\n%s", t->name, type);
+        dot_quoted(out, label);
+        fputs("];\n", out);
+    }
+    for (int i = 0; i < g->n_nodes; i++) {
+        const Node *n = &g->nodes[i];
+        char label[512];
+        size_t len = (size_t)snprintf(label, sizeof label, "%s%s%s", op_name(n->op),
+                                      n->act != ACT_NONE ? " + " : "",
+                                      n->act != ACT_NONE ? act_name(n->act) : "");
+        if (n->name[0] && len < sizeof label)
+            len += (size_t)snprintf(label + len, sizeof label - len, "\n%s", n->name);
+        if (n->n_out > 0 && n->out[0] >= 0 && len < sizeof label) {
+            const Tensor *t = &g->tensors[n->out[0]];
+            ir_format_type(t, type, sizeof type);
+            len += (size_t)snprintf(label + len, sizeof label - len, "\n%s", type);
+            if (t->offset >= 0 && len < sizeof label)
+                snprintf(label + len, sizeof label - len, " @%lld", (long long)t->offset);
+        }
+        fprintf(out, "  n%d [shape=box style=rounded label=", i);
+        dot_quoted(out, label);
+        fputs(n->act != ACT_NONE ? " color=blue];\n" : "];\n", out);
+        for (int k = 0; k < n->n_in; k++) {
+            int t = n->in[k];
+            if (t < 0 || g->tensors[t].kind == TK_CONST)
+                continue;
+            if (g->tensors[t].producer >= 0)
+                fprintf(out, "  n%d -> n%d;\n", g->tensors[t].producer, i);
+            else
+                fprintf(out, "  t%d -> n%d;\n", t, i);
+        }
+    }
+    for (int k = 0; k < g->n_outputs; k++) {
+        int t = g->outputs[k];
+        fprintf(out, "  o%d [shape=ellipse label=", k);
+        dot_quoted(out, g->tensors[t].name);
+        fputs("];\n", out);
+        if (g->tensors[t].producer >= 0)
+            fprintf(out, "  n%d -> o%d;\n", g->tensors[t].producer, k);
+        else
+            fprintf(out, "  t%d -> o%d;\n", t, k);
+    }
+    fputs("}\n", out);
+}

@@ -1,0 +1,817 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fold_constants.c - evaluates at compile time the nodes whose inputs are constants.
+ *
+ * Walking the schedule in order, a node of a foldable op whose inputs are all
+ * TK_CONST (or omitted) is evaluated by the small evaluator below; its outputs
+ * become TK_CONST tensors with arena-owned data and the node is removed. Shape is
+ * special: it only needs its input's shape to be known, not its data. Because
+ * later nodes see constants produced earlier in the same walk, whole chains such
+ * as Shape -> Gather -> Unsqueeze -> Concat -> Cast -> Mul collapse in one pass.
+ *
+ * Nodes that stay are re-inferred (ir_infer_node) when one of their inputs became
+ * constant in this pass, so a shape that depended on folded values (Reshape's
+ * shape, Resize's sizes or scales) is known before a later Shape reads it.
+ *
+ * Foldable: Constant, Identity, Shape, Gather, Concat, Unsqueeze, Squeeze, Slice,
+ * Cast, Floor, Ceil, Reshape, ConstantOfShape, Add/Sub/Mul/Div (f32, f64, i32,
+ * i64, broadcasting), Relu and Sigmoid (f32). Everything else (Conv, MaxPool,
+ * Resize ...) is left to the runtime even when its inputs are constant.
+ * Constant data is never mutated, so reshaping ops share their input's data.
+ */
+#include "passes.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Folded tensors are shape arithmetic and small tables; anything bigger is a
+ * model asking the compiler to materialize a huge constant. */
+#define FOLD_MAX_BYTES ((int64_t)1 << 28)
+
+typedef enum FoldResult { FOLD_DONE, FOLD_SKIP, FOLD_ERROR } FoldResult;
+
+/* ------------------------------------------------------- element access */
+
+static bool is_int_dtype(DType t) {
+    return t == DT_I64 || t == DT_I32 || t == DT_I8 || t == DT_U8 || t == DT_BOOL;
+}
+
+static int64_t load_i(const void *p, DType t, int64_t i) {
+    switch (t) {
+    case DT_I64: { int64_t v; memcpy(&v, (const char *)p + 8 * i, 8); return v; }
+    case DT_I32: { int32_t v; memcpy(&v, (const char *)p + 4 * i, 4); return v; }
+    case DT_I8: return ((const int8_t *)p)[i];
+    case DT_U8: return ((const uint8_t *)p)[i];
+    case DT_BOOL: return ((const uint8_t *)p)[i] != 0;
+    case DT_F32: { float v; memcpy(&v, (const char *)p + 4 * i, 4); return (int64_t)v; }
+    case DT_F64: { double v; memcpy(&v, (const char *)p + 8 * i, 8); return (int64_t)v; }
+    case DT_UNDEFINED: return 0;
+    }
+    return 0;
+}
+
+static double load_f(const void *p, DType t, int64_t i) {
+    switch (t) {
+    case DT_F32: { float v; memcpy(&v, (const char *)p + 4 * i, 4); return v; }
+    case DT_F64: { double v; memcpy(&v, (const char *)p + 8 * i, 8); return v; }
+    case DT_I64: case DT_I32: case DT_I8: case DT_U8: case DT_BOOL:
+        return (double)load_i(p, t, i);
+    case DT_UNDEFINED: return 0;
+    }
+    return 0;
+}
+
+static void store_i(void *p, DType t, int64_t i, int64_t v) {
+    if (t == DT_I64)
+        memcpy((char *)p + 8 * i, &v, 8);
+    else {
+        int32_t w = (int32_t)v;
+        memcpy((char *)p + 4 * i, &w, 4);
+    }
+}
+
+static void store_f(void *p, DType t, int64_t i, double v) {
+    if (t == DT_F64)
+        memcpy((char *)p + 8 * i, &v, 8);
+    else {
+        float w = (float)v;
+        memcpy((char *)p + 4 * i, &w, 4);
+    }
+}
+
+/* ----------------------------------------------------------- helpers */
+
+static int64_t shape_numel(int rank, const int64_t *dims) {
+    int64_t n = 1;
+    for (int i = 0; i < rank; i++)
+        n *= dims[i];
+    return n;
+}
+
+/* Turns tensor t into a constant of the given type and returns its (zeroed) data,
+ * or NULL with d filled. dims are checked against the size limit. */
+static void *make_const(Graph *g, const Node *n, int t, DType dt, int rank, const int64_t *dims,
+                        Diag *d) {
+    if (rank < 0 || rank > IR_MAX_RANK) {
+        diag_fail(d, ST_LIMIT, n, "folded result has rank %d", rank);
+        return NULL;
+    }
+    int64_t bytes = (int64_t)dtype_size(dt);
+    for (int i = 0; i < rank; i++) {
+        if (dims[i] < 0) {
+            diag_fail(d, ST_BAD_MODEL, n, "folded result has negative dimension %lld",
+                      (long long)dims[i]);
+            return NULL;
+        }
+        if (dims[i] > 0 && bytes > FOLD_MAX_BYTES / dims[i]) {
+            diag_fail(d, ST_LIMIT, n, "folded constant would exceed %lld bytes",
+                      (long long)FOLD_MAX_BYTES);
+            return NULL;
+        }
+        bytes *= dims[i];
+    }
+    void *data = arena_alloc(g->arena, (size_t)bytes);
+    if (!data) {
+        diag_fail(d, ST_NOMEM, n, "out of memory while folding");
+        return NULL;
+    }
+    Tensor *x = &g->tensors[t];
+    x->kind = TK_CONST;
+    x->dtype = dt;
+    x->rank = rank;
+    for (int i = 0; i < IR_MAX_RANK; i++) {
+        x->dims[i] = i < rank ? dims[i] : 0;
+        x->dim_param[i] = NULL;
+    }
+    x->data = data;
+    return data;
+}
+
+/* Makes t a constant that shares src's data under a new shape (same numel). */
+static FoldResult alias_const(Graph *g, const Node *n, int t, const Tensor *src, int rank,
+                              const int64_t *dims, Diag *d) {
+    if (shape_numel(rank, dims) != ir_numel(src)) {
+        diag_fail(d, ST_BAD_MODEL, n, "cannot reshape %lld elements to %lld",
+                  (long long)ir_numel(src), (long long)shape_numel(rank, dims));
+        return FOLD_ERROR;
+    }
+    const void *data = src->data;
+    if (!make_const(g, n, t, src->dtype, rank, dims, d))
+        return FOLD_ERROR;
+    g->tensors[t].data = data;
+    return FOLD_DONE;
+}
+
+/* Reads a 0-D or 1-D integer constant of at most max values into out. */
+static bool read_ints(const Node *n, const Tensor *t, int64_t *out, int max, int *count, Diag *d) {
+    if (!is_int_dtype(t->dtype) || t->rank > 1)
+        return diag_fail(d, ST_BAD_MODEL, n, "\"%s\" must be a 1-D integer tensor", t->name);
+    int64_t k = ir_numel(t);
+    if (k > max)
+        return diag_fail(d, ST_BAD_MODEL, n, "\"%s\" has %lld elements, at most %d expected",
+                         t->name, (long long)k, max);
+    for (int64_t i = 0; i < k; i++)
+        out[i] = load_i(t->data, t->dtype, i);
+    *count = (int)k;
+    return true;
+}
+
+/* Normalizes a possibly negative axis into [0, rank). */
+static bool norm_axis(const Node *n, int64_t axis, int rank, int *out, Diag *d) {
+    if (axis < -rank || axis >= rank)
+        return diag_fail(d, ST_BAD_MODEL, n, "axis %lld out of range for rank %d",
+                         (long long)axis, rank);
+    *out = (int)(axis < 0 ? axis + rank : axis);
+    return true;
+}
+
+static const Tensor *input(const Graph *g, const Node *n, int k) {
+    return k < n->n_in && n->in[k] >= 0 ? &g->tensors[n->in[k]] : NULL;
+}
+
+/* Axes of Squeeze/Unsqueeze: an attribute before opset 13, input 1 from 13.
+ * *count = -1 when absent. */
+static bool get_axes(const Graph *g, const Node *n, int64_t *axes, int *count, Diag *d) {
+    if (g->opset < 13) {
+        const int64_t *a;
+        int k;
+        if (!ir_attr_ints(n, "axes", &a, &k, d))
+            return false;
+        if (k > IR_MAX_RANK)
+            return diag_fail(d, ST_BAD_MODEL, n, "too many axes");
+        for (int i = 0; i < k; i++)
+            axes[i] = a[i];
+        *count = k;
+        return true;
+    }
+    const Tensor *t = input(g, n, 1);
+    if (!t) {
+        *count = -1;
+        return true;
+    }
+    return read_ints(n, t, axes, IR_MAX_RANK, count, d);
+}
+
+/* ------------------------------------------------------------ the ops */
+
+static FoldResult fold_shape(Graph *g, const Node *n, Diag *d) {
+    const Tensor *x = input(g, n, 0);
+    int r = x->rank;
+    int64_t start = 0, end = r;
+    if (g->opset >= 15 && (!ir_attr_int(n, "start", 0, &start, d) ||
+                           !ir_attr_int(n, "end", r, &end, d)))
+        return FOLD_ERROR;
+    if (start < 0)
+        start += r;
+    if (end < 0)
+        end += r;
+    start = start < 0 ? 0 : start > r ? r : start;
+    end = end < 0 ? 0 : end > r ? r : end;
+    int64_t len = end > start ? end - start : 0;
+    int64_t dims_x[IR_MAX_RANK];
+    memcpy(dims_x, x->dims, sizeof dims_x);
+    int64_t *y = make_const(g, n, n->out[0], DT_I64, 1, &len, d);
+    if (!y)
+        return FOLD_ERROR;
+    for (int64_t i = 0; i < len; i++)
+        store_i(y, DT_I64, i, dims_x[start + i]);
+    return FOLD_DONE;
+}
+
+static FoldResult fold_gather(Graph *g, const Node *n, Diag *d) {
+    const Tensor *x = input(g, n, 0), *ix = input(g, n, 1);
+    int64_t axis64;
+    int axis;
+    if (!ir_attr_int(n, "axis", 0, &axis64, d) || !norm_axis(n, axis64, x->rank, &axis, d))
+        return FOLD_ERROR;
+    if (ix->dtype != DT_I64 && ix->dtype != DT_I32) {
+        diag_fail(d, ST_BAD_MODEL, n, "indices must be int32 or int64");
+        return FOLD_ERROR;
+    }
+    int rank = x->rank - 1 + ix->rank;
+    if (rank > IR_MAX_RANK) {
+        diag_fail(d, ST_LIMIT, n, "result rank %d too high", rank);
+        return FOLD_ERROR;
+    }
+    int64_t dims[IR_MAX_RANK];
+    int r = 0;
+    for (int i = 0; i < axis; i++)
+        dims[r++] = x->dims[i];
+    for (int i = 0; i < ix->rank; i++)
+        dims[r++] = ix->dims[i];
+    for (int i = axis + 1; i < x->rank; i++)
+        dims[r++] = x->dims[i];
+    int64_t outer = shape_numel(axis, x->dims), len = x->dims[axis];
+    int64_t inner = shape_numel(x->rank - axis - 1, x->dims + axis + 1);
+    int64_t nidx = ir_numel(ix);
+    size_t es = dtype_size(x->dtype);
+    const char *src = x->data;
+    const void *idx = ix->data;
+    DType idt = ix->dtype;
+    char *y = make_const(g, n, n->out[0], x->dtype, rank, dims, d);
+    if (!y)
+        return FOLD_ERROR;
+    for (int64_t j = 0; j < nidx; j++) {
+        int64_t k = load_i(idx, idt, j);
+        if (k < -len || k >= len) {
+            diag_fail(d, ST_BAD_MODEL, n, "index %lld out of range [%lld, %lld)", (long long)k,
+                      (long long)-len, (long long)len);
+            return FOLD_ERROR;
+        }
+        if (k < 0)
+            k += len;
+        for (int64_t o = 0; o < outer; o++)
+            memcpy(y + ((o * nidx + j) * inner) * (int64_t)es,
+                   src + ((o * len + k) * inner) * (int64_t)es, (size_t)inner * es);
+    }
+    return FOLD_DONE;
+}
+
+static FoldResult fold_concat(Graph *g, const Node *n, Diag *d) {
+    const Tensor *x0 = input(g, n, 0);
+    int64_t axis64;
+    int axis;
+    if (!x0) {
+        diag_fail(d, ST_BAD_MODEL, n, "input 0 is missing");
+        return FOLD_ERROR;
+    }
+    if (!ir_attr_int(n, "axis", INT64_MIN, &axis64, d))
+        return FOLD_ERROR;
+    if (axis64 == INT64_MIN) {
+        diag_fail(d, ST_BAD_MODEL, n, "attribute axis is required");
+        return FOLD_ERROR;
+    }
+    if (!norm_axis(n, axis64, x0->rank, &axis, d))
+        return FOLD_ERROR;
+    int64_t dims[IR_MAX_RANK];
+    memcpy(dims, x0->dims, sizeof dims);
+    dims[axis] = 0;
+    for (int k = 0; k < n->n_in; k++) {
+        const Tensor *x = input(g, n, k);
+        if (!x || x->rank != x0->rank || x->dtype != x0->dtype) {
+            diag_fail(d, ST_BAD_MODEL, n, "inputs differ in rank or type");
+            return FOLD_ERROR;
+        }
+        for (int i = 0; i < x->rank; i++)
+            if (i != axis && x->dims[i] != x0->dims[i]) {
+                diag_fail(d, ST_BAD_MODEL, n, "input %d differs in dimension %d", k, i);
+                return FOLD_ERROR;
+            }
+        dims[axis] += x->dims[axis];
+    }
+    int64_t outer = shape_numel(axis, dims), inner = shape_numel(x0->rank - axis - 1, dims + axis + 1);
+    int64_t es = (int64_t)dtype_size(x0->dtype), ylen = dims[axis];
+    int rank = x0->rank;
+    /* The inputs stay valid while the output (a different tensor) is rewritten. */
+    char *y = make_const(g, n, n->out[0], x0->dtype, rank, dims, d);
+    if (!y)
+        return FOLD_ERROR;
+    int64_t at = 0;
+    for (int k = 0; k < n->n_in; k++) {
+        const Tensor *x = input(g, n, k);
+        int64_t xlen = x->dims[axis];
+        for (int64_t o = 0; o < outer; o++)
+            memcpy(y + ((o * ylen + at) * inner) * es, (const char *)x->data + o * xlen * inner * es,
+                   (size_t)(xlen * inner * es));
+        at += xlen;
+    }
+    return FOLD_DONE;
+}
+
+static FoldResult fold_unsqueeze(Graph *g, const Node *n, Diag *d) {
+    const Tensor *x = input(g, n, 0);
+    int64_t axes[IR_MAX_RANK];
+    int k;
+    if (!get_axes(g, n, axes, &k, d))
+        return FOLD_ERROR;
+    if (k < 0) {
+        diag_fail(d, ST_BAD_MODEL, n, "axes are required");
+        return FOLD_ERROR;
+    }
+    int rank = x->rank + k;
+    if (rank > IR_MAX_RANK) {
+        diag_fail(d, ST_LIMIT, n, "result rank %d too high", rank);
+        return FOLD_ERROR;
+    }
+    bool inserted[IR_MAX_RANK] = {false};
+    for (int i = 0; i < k; i++) {
+        int a;
+        if (!norm_axis(n, axes[i], rank, &a, d))
+            return FOLD_ERROR;
+        if (inserted[a]) {
+            diag_fail(d, ST_BAD_MODEL, n, "axis %lld repeated", (long long)axes[i]);
+            return FOLD_ERROR;
+        }
+        inserted[a] = true;
+    }
+    int64_t dims[IR_MAX_RANK];
+    for (int i = 0, j = 0; i < rank; i++)
+        dims[i] = inserted[i] ? 1 : x->dims[j++];
+    return alias_const(g, n, n->out[0], x, rank, dims, d);
+}
+
+static FoldResult fold_squeeze(Graph *g, const Node *n, Diag *d) {
+    const Tensor *x = input(g, n, 0);
+    int64_t axes[IR_MAX_RANK];
+    int k;
+    if (!get_axes(g, n, axes, &k, d))
+        return FOLD_ERROR;
+    bool drop[IR_MAX_RANK] = {false};
+    for (int i = 0; i < x->rank; i++)
+        drop[i] = k < 0 && x->dims[i] == 1;
+    for (int i = 0; i < k; i++) {
+        int a;
+        if (!norm_axis(n, axes[i], x->rank, &a, d))
+            return FOLD_ERROR;
+        if (x->dims[a] != 1) {
+            diag_fail(d, ST_BAD_MODEL, n, "cannot squeeze axis %d of size %lld", a,
+                      (long long)x->dims[a]);
+            return FOLD_ERROR;
+        }
+        drop[a] = true;
+    }
+    int64_t dims[IR_MAX_RANK];
+    int rank = 0;
+    for (int i = 0; i < x->rank; i++)
+        if (!drop[i])
+            dims[rank++] = x->dims[i];
+    return alias_const(g, n, n->out[0], x, rank, dims, d);
+}
+
+static int64_t clamp64(int64_t v, int64_t lo, int64_t hi) {
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+static FoldResult fold_slice(Graph *g, const Node *n, Diag *d) {
+    const Tensor *x = input(g, n, 0);
+    int r = x->rank;
+    int64_t starts[IR_MAX_RANK], ends[IR_MAX_RANK], axes[IR_MAX_RANK], steps[IR_MAX_RANK];
+    int ns = 0, ne = 0, na = -1, nst = -1;
+    if (g->opset < 10) {
+        const int64_t *a;
+        int k;
+        if (!ir_attr_ints(n, "starts", &a, &k, d))
+            return FOLD_ERROR;
+        if (k > r) {
+            diag_fail(d, ST_BAD_MODEL, n, "more starts than axes");
+            return FOLD_ERROR;
+        }
+        for (int i = 0; i < k && i < IR_MAX_RANK; i++)
+            starts[i] = a[i];
+        ns = k;
+        if (!ir_attr_ints(n, "ends", &a, &k, d))
+            return FOLD_ERROR;
+        for (int i = 0; i < k && i < IR_MAX_RANK; i++)
+            ends[i] = a[i];
+        ne = k;
+        if (!ir_attr_ints(n, "axes", &a, &k, d))
+            return FOLD_ERROR;
+        for (int i = 0; i < k && i < IR_MAX_RANK; i++)
+            axes[i] = a[i];
+        na = k;
+    } else {
+        if (!input(g, n, 1) || !input(g, n, 2)) {
+            diag_fail(d, ST_BAD_MODEL, n, "starts and ends are required");
+            return FOLD_ERROR;
+        }
+        if (!read_ints(n, input(g, n, 1), starts, r, &ns, d) ||
+            !read_ints(n, input(g, n, 2), ends, r, &ne, d))
+            return FOLD_ERROR;
+        if (input(g, n, 3) && !read_ints(n, input(g, n, 3), axes, r, &na, d))
+            return FOLD_ERROR;
+        if (input(g, n, 4) && !read_ints(n, input(g, n, 4), steps, r, &nst, d))
+            return FOLD_ERROR;
+    }
+    if (ns < 0 || ns != ne || ns > r || (na >= 0 && na != ns) || (nst >= 0 && nst != ns)) {
+        diag_fail(d, ST_BAD_MODEL, n, "starts, ends, axes and steps disagree in length");
+        return FOLD_ERROR;
+    }
+    /* Per axis: first index and step; untouched axes take everything. */
+    int64_t first[IR_MAX_RANK], step[IR_MAX_RANK], dims[IR_MAX_RANK];
+    bool seen[IR_MAX_RANK] = {false};
+    for (int i = 0; i < r; i++) {
+        first[i] = 0;
+        step[i] = 1;
+        dims[i] = x->dims[i];
+    }
+    for (int i = 0; i < ns; i++) {
+        int a;
+        if (!norm_axis(n, na >= 0 ? axes[i] : i, r, &a, d))
+            return FOLD_ERROR;
+        if (seen[a]) {
+            diag_fail(d, ST_BAD_MODEL, n, "axis %d repeated", a);
+            return FOLD_ERROR;
+        }
+        seen[a] = true;
+        int64_t dim = x->dims[a], st = nst >= 0 ? steps[i] : 1, s = starts[i], e = ends[i];
+        if (st == 0) {
+            diag_fail(d, ST_BAD_MODEL, n, "step 0 on axis %d", a);
+            return FOLD_ERROR;
+        }
+        if (s < 0)
+            s = s < -dim ? 0 : s + dim;   /* written so that INT64_MIN cannot overflow */
+        if (e < 0)
+            e = e < -dim ? -1 : e + dim;
+        if (st > 0) {
+            s = clamp64(s, 0, dim);
+            e = clamp64(e, 0, dim);
+        } else {
+            s = clamp64(s, 0, dim - 1);
+            e = clamp64(e, -1, dim - 1);
+        }
+        int64_t len = st > 0 ? (e - s + st - 1) / st : (s - e + (-st) - 1) / (-st);
+        first[a] = s;
+        step[a] = st;
+        dims[a] = len > 0 ? len : 0;
+    }
+    int64_t in_stride[IR_MAX_RANK], total = shape_numel(r, dims), stride = 1;
+    for (int i = r - 1; i >= 0; i--) {
+        in_stride[i] = stride;
+        stride *= x->dims[i];
+    }
+    size_t es = dtype_size(x->dtype);
+    const char *src = x->data;
+    char *y = make_const(g, n, n->out[0], x->dtype, r, dims, d);
+    if (!y)
+        return FOLD_ERROR;
+    for (int64_t o = 0; o < total; o++) {
+        int64_t rem = o, off = 0;
+        for (int i = r - 1; i >= 0; i--) {
+            int64_t idx = rem % dims[i];
+            rem /= dims[i];
+            off += (first[i] + idx * step[i]) * in_stride[i];
+        }
+        memcpy(y + o * (int64_t)es, src + off * (int64_t)es, es);
+    }
+    return FOLD_DONE;
+}
+
+static bool cast_target_ok(DType t) {
+    return t == DT_F32 || t == DT_F64 || t == DT_I64 || t == DT_I32;
+}
+
+static FoldResult fold_cast(Graph *g, const Node *n, Diag *d) {
+    const Tensor *x = input(g, n, 0);
+    int64_t to;
+    if (!ir_attr_int(n, "to", 0, &to, d))
+        return FOLD_ERROR;
+    DType dt = (DType)to;
+    if (!cast_target_ok(dt) || !(cast_target_ok(x->dtype) || is_int_dtype(x->dtype)))
+        return FOLD_SKIP;   /* the runtime may still handle it */
+    int64_t cnt = ir_numel(x);
+    DType st = x->dtype;
+    const void *src = x->data;
+    int64_t dims[IR_MAX_RANK];
+    memcpy(dims, x->dims, sizeof dims);
+    /* Check float -> int conversions first: out of range is undefined in C. */
+    if (!is_int_dtype(st) && is_int_dtype(dt)) {
+        double lim = dt == DT_I64 ? 9223372036854775808.0 : 2147483648.0;
+        for (int64_t i = 0; i < cnt; i++) {
+            double v = load_f(src, st, i);
+            if (!(v > -lim - 1.0 && v < lim)) {
+                diag_fail(d, ST_UNSUPPORTED, n, "cast of %g to %s is out of range", v,
+                          dtype_name(dt));
+                return FOLD_ERROR;
+            }
+        }
+    }
+    void *y = make_const(g, n, n->out[0], dt, x->rank, dims, d);
+    if (!y)
+        return FOLD_ERROR;
+    for (int64_t i = 0; i < cnt; i++) {
+        if (is_int_dtype(dt))
+            store_i(y, dt, i, load_i(src, st, i));
+        else if (is_int_dtype(st) && dt == DT_F32)
+            store_f(y, dt, i, (float)load_i(src, st, i));   /* one rounding, not two */
+        else
+            store_f(y, dt, i, load_f(src, st, i));
+    }
+    return FOLD_DONE;
+}
+
+/* Floor, Ceil, Relu, Sigmoid: float in, same type out. */
+static FoldResult fold_unary(Graph *g, const Node *n, Diag *d) {
+    const Tensor *x = input(g, n, 0);
+    if (x->dtype != DT_F32 && !(x->dtype == DT_F64 && (n->op == OP_FLOOR || n->op == OP_CEIL)))
+        return FOLD_SKIP;
+    int64_t cnt = ir_numel(x), dims[IR_MAX_RANK];
+    DType dt = x->dtype;
+    const void *src = x->data;
+    memcpy(dims, x->dims, sizeof dims);
+    void *y = make_const(g, n, n->out[0], dt, x->rank, dims, d);
+    if (!y)
+        return FOLD_ERROR;
+    for (int64_t i = 0; i < cnt; i++) {
+        double v = load_f(src, dt, i);
+        if (n->op == OP_FLOOR)
+            v = floor(v);
+        else if (n->op == OP_CEIL)
+            v = ceil(v);
+        else if (n->op == OP_RELU)
+            v = v > 0 ? v : 0;
+        else
+            v = 1.0f / (1.0f + expf(-(float)v));
+        store_f(y, dt, i, v);
+    }
+    return FOLD_DONE;
+}
+
+static FoldResult fold_reshape(Graph *g, const Node *n, Diag *d) {
+    const Tensor *x = input(g, n, 0);
+    int64_t shape[IR_MAX_RANK], allow_zero = 0;
+    int k;
+    if (!read_ints(n, input(g, n, 1), shape, IR_MAX_RANK, &k, d))
+        return FOLD_ERROR;
+    if (g->opset >= 14 && !ir_attr_int(n, "allowzero", 0, &allow_zero, d))
+        return FOLD_ERROR;
+    int infer = -1;
+    int64_t known = 1;
+    for (int i = 0; i < k; i++) {
+        if (shape[i] == 0 && !allow_zero) {
+            if (i >= x->rank) {
+                diag_fail(d, ST_BAD_MODEL, n, "shape[%d] = 0 copies a dimension the input lacks", i);
+                return FOLD_ERROR;
+            }
+            shape[i] = x->dims[i];
+        }
+        if (shape[i] == -1) {
+            if (infer >= 0) {
+                diag_fail(d, ST_BAD_MODEL, n, "shape has more than one -1");
+                return FOLD_ERROR;
+            }
+            infer = i;
+        } else if (shape[i] < 0) {
+            diag_fail(d, ST_BAD_MODEL, n, "shape[%d] = %lld", i, (long long)shape[i]);
+            return FOLD_ERROR;
+        } else {
+            known *= shape[i];
+        }
+    }
+    if (infer >= 0) {
+        if (known == 0 || ir_numel(x) % known != 0) {
+            diag_fail(d, ST_BAD_MODEL, n, "cannot infer the -1 dimension");
+            return FOLD_ERROR;
+        }
+        shape[infer] = ir_numel(x) / known;
+    }
+    return alias_const(g, n, n->out[0], x, k, shape, d);
+}
+
+static FoldResult fold_constant_of_shape(Graph *g, const Node *n, Diag *d) {
+    int64_t shape[IR_MAX_RANK];
+    int k;
+    if (!read_ints(n, input(g, n, 0), shape, IR_MAX_RANK, &k, d))
+        return FOLD_ERROR;
+    const Attr *a = ir_attr(n, "value");
+    DType dt = DT_F32;
+    const void *val = NULL;
+    if (a) {
+        if (a->type != AT_TENSOR || a->tensor < 0 || ir_numel(&g->tensors[a->tensor]) != 1) {
+            diag_fail(d, ST_BAD_MODEL, n, "value must be a one-element tensor");
+            return FOLD_ERROR;
+        }
+        dt = g->tensors[a->tensor].dtype;
+        val = g->tensors[a->tensor].data;
+    }
+    size_t es = dtype_size(dt);
+    char *y = make_const(g, n, n->out[0], dt, k, shape, d);
+    if (!y)
+        return FOLD_ERROR;
+    if (val)
+        for (int64_t i = 0; i < shape_numel(k, shape); i++)
+            memcpy(y + i * (int64_t)es, val, es);
+    return FOLD_DONE;
+}
+
+/* Add, Sub, Mul, Div with multidirectional (numpy) broadcasting. */
+static FoldResult fold_binary(Graph *g, const Node *n, Diag *d) {
+    const Tensor *a = input(g, n, 0), *b = input(g, n, 1);
+    DType dt = a->dtype;
+    if (b->dtype != dt || !(dt == DT_F32 || dt == DT_F64 || dt == DT_I64 || dt == DT_I32))
+        return FOLD_SKIP;
+    int r = a->rank > b->rank ? a->rank : b->rank;
+    int64_t dims[IR_MAX_RANK], sa[IR_MAX_RANK], sb[IR_MAX_RANK];
+    int64_t stride_a = 1, stride_b = 1;
+    for (int i = r - 1; i >= 0; i--) {   /* align from the right; stride 0 broadcasts */
+        int ia = i - (r - a->rank), ib = i - (r - b->rank);
+        int64_t da = ia >= 0 ? a->dims[ia] : 1, db = ib >= 0 ? b->dims[ib] : 1;
+        if (da != db && da != 1 && db != 1) {
+            diag_fail(d, ST_BAD_MODEL, n, "shapes do not broadcast at axis %d (%lld vs %lld)", i,
+                      (long long)da, (long long)db);
+            return FOLD_ERROR;
+        }
+        dims[i] = da == 1 ? db : da;
+        sa[i] = da == 1 ? 0 : stride_a;
+        sb[i] = db == 1 ? 0 : stride_b;
+        stride_a *= da;
+        stride_b *= db;
+    }
+    const void *pa = a->data, *pb = b->data;
+    int64_t total = shape_numel(r, dims);
+    void *y = make_const(g, n, n->out[0], dt, r, dims, d);
+    if (!y)
+        return FOLD_ERROR;
+    for (int64_t o = 0; o < total; o++) {
+        int64_t rem = o, ia = 0, ib = 0;
+        for (int i = r - 1; i >= 0; i--) {
+            int64_t idx = rem % dims[i];
+            rem /= dims[i];
+            ia += idx * sa[i];
+            ib += idx * sb[i];
+        }
+        if (dt == DT_F32 || dt == DT_F64) {
+            double x = load_f(pa, dt, ia), z = load_f(pb, dt, ib), v;
+            if (dt == DT_F32) {   /* in float, as the runtime computes it */
+                float xf = (float)x, zf = (float)z;
+                v = n->op == OP_ADD ? xf + zf : n->op == OP_SUB ? xf - zf
+                  : n->op == OP_MUL ? xf * zf : xf / zf;
+            } else {
+                v = n->op == OP_ADD ? x + z : n->op == OP_SUB ? x - z
+                  : n->op == OP_MUL ? x * z : x / z;
+            }
+            store_f(y, dt, o, v);
+            continue;
+        }
+        /* Integers: wrap around like the two's complement hardware the runtime
+         * runs on (computed unsigned, so no undefined behaviour), and Div
+         * truncates toward zero as ONNX specifies. */
+        int64_t x = load_i(pa, dt, ia), z = load_i(pb, dt, ib), v;
+        if (n->op == OP_ADD)
+            v = (int64_t)((uint64_t)x + (uint64_t)z);
+        else if (n->op == OP_SUB)
+            v = (int64_t)((uint64_t)x - (uint64_t)z);
+        else if (n->op == OP_MUL)
+            v = (int64_t)((uint64_t)x * (uint64_t)z);
+        else if (z == 0) {
+            diag_fail(d, ST_BAD_MODEL, n, "integer division by zero");
+            return FOLD_ERROR;
+        } else if (z == -1)
+            v = (int64_t)(0 - (uint64_t)x);
+        else
+            v = x / z;
+        store_i(y, dt, o, v);
+    }
+    return FOLD_DONE;
+}
+
+/* Constant: the value attribute (a tensor) or value_float(s) / value_int(s). */
+static FoldResult fold_constant(Graph *g, const Node *n, Diag *d) {
+    const Attr *a = n->n_attrs == 1 ? &n->attrs[0] : NULL;
+    if (!a) {
+        diag_fail(d, ST_BAD_MODEL, n, "exactly one value attribute expected");
+        return FOLD_ERROR;
+    }
+    int64_t one = 1;
+    if (strcmp(a->name, "value") == 0 && a->type == AT_TENSOR && a->tensor >= 0) {
+        const Tensor *v = &g->tensors[a->tensor];
+        int64_t dims[IR_MAX_RANK];
+        memcpy(dims, v->dims, sizeof dims);
+        return alias_const(g, n, n->out[0], v, v->rank, dims, d);
+    }
+    if (strcmp(a->name, "value_float") == 0 && a->type == AT_FLOAT) {
+        void *y = make_const(g, n, n->out[0], DT_F32, 0, &one, d);
+        if (!y)
+            return FOLD_ERROR;
+        store_f(y, DT_F32, 0, a->f);
+        return FOLD_DONE;
+    }
+    if (strcmp(a->name, "value_int") == 0 && a->type == AT_INT) {
+        void *y = make_const(g, n, n->out[0], DT_I64, 0, &one, d);
+        if (!y)
+            return FOLD_ERROR;
+        store_i(y, DT_I64, 0, a->i);
+        return FOLD_DONE;
+    }
+    if ((strcmp(a->name, "value_floats") == 0 && a->type == AT_FLOATS) ||
+        (strcmp(a->name, "value_ints") == 0 && a->type == AT_INTS)) {
+        int64_t len = a->n;
+        bool f = a->type == AT_FLOATS;
+        void *y = make_const(g, n, n->out[0], f ? DT_F32 : DT_I64, 1, &len, d);
+        if (!y)
+            return FOLD_ERROR;
+        for (int64_t i = 0; i < len; i++) {
+            if (f)
+                store_f(y, DT_F32, i, a->floats[i]);
+            else
+                store_i(y, DT_I64, i, a->ints[i]);
+        }
+        return FOLD_DONE;
+    }
+    diag_fail(d, ST_UNSUPPORTED, n, "Constant attribute %s is not supported", a->name);
+    return FOLD_ERROR;
+}
+
+static FoldResult fold_identity(Graph *g, const Node *n, Diag *d) {
+    const Tensor *x = input(g, n, 0);
+    int64_t dims[IR_MAX_RANK];
+    memcpy(dims, x->dims, sizeof dims);
+    return alias_const(g, n, n->out[0], x, x->rank, dims, d);
+}
+
+/* --------------------------------------------------------------- driver */
+
+/* True when every present input is a constant (Shape: has a known shape). */
+static bool inputs_ready(const Graph *g, const Node *n) {
+    if (n->op == OP_SHAPE)
+        return n->in[0] >= 0 && ir_shape_known(&g->tensors[n->in[0]]);
+    for (int k = 0; k < n->n_in; k++)
+        if (n->in[k] >= 0 && g->tensors[n->in[k]].kind != TK_CONST)
+            return false;
+    return true;
+}
+
+static FoldResult fold_node(Graph *g, const Node *n, Diag *d) {
+    if (n->n_out != 1 || n->out[0] < 0 || !inputs_ready(g, n))
+        return FOLD_SKIP;
+    for (int k = 0; k < n->n_in; k++)
+        if (n->op != OP_SHAPE && n->in[k] >= 0 && !ir_shape_known(&g->tensors[n->in[k]]))
+            return FOLD_SKIP;
+    switch (n->op) {
+    case OP_CONSTANT: return fold_constant(g, n, d);
+    case OP_IDENTITY: return fold_identity(g, n, d);
+    case OP_SHAPE: return fold_shape(g, n, d);
+    case OP_GATHER: return fold_gather(g, n, d);
+    case OP_CONCAT: return fold_concat(g, n, d);
+    case OP_UNSQUEEZE: return fold_unsqueeze(g, n, d);
+    case OP_SQUEEZE: return fold_squeeze(g, n, d);
+    case OP_SLICE: return fold_slice(g, n, d);
+    case OP_CAST: return fold_cast(g, n, d);
+    case OP_FLOOR: case OP_CEIL: case OP_RELU: case OP_SIGMOID: return fold_unary(g, n, d);
+    case OP_RESHAPE: return fold_reshape(g, n, d);
+    case OP_CONSTANT_OF_SHAPE: return fold_constant_of_shape(g, n, d);
+    case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: return fold_binary(g, n, d);
+    case OP_CONV: case OP_MAXPOOL: case OP_RESIZE: case OP_UPSAMPLE: return FOLD_SKIP;
+    case OP_COUNT_: return FOLD_SKIP;
+    }
+    return FOLD_SKIP;
+}
+
+bool pass_fold_constants(Graph *g, Diag *d) {
+    bool *keep = malloc(sizeof(bool) * (size_t)(g->n_nodes > 0 ? g->n_nodes : 1));
+    if (!keep)
+        return diag_fail(d, ST_NOMEM, NULL, "out of memory in fold_constants");
+    bool ok = true;
+    for (int i = 0; i < g->n_nodes && ok; i++) {
+        const Node *n = &g->nodes[i];
+        keep[i] = true;
+        FoldResult r = fold_node(g, n, d);
+        if (r == FOLD_ERROR) {
+            ok = false;
+        } else if (r == FOLD_DONE) {
+            keep[i] = false;
+            g->tensors[n->out[0]].producer = -1;
+        } else {
+            /* A kept node may have a shape that only now can be inferred
+             * (Reshape, Resize from folded inputs): a later Shape needs it. */
+            if (n->out[0] >= 0 && !ir_shape_known(&g->tensors[n->out[0]]))
+                ok = ir_infer_node(g, i, d);
+        }
+    }
+    if (ok) {
+        ir_remove_nodes(g, keep);
+        ok = ir_infer_shapes(g, d);
+    }
+    free(keep);
+    return ok;
+}

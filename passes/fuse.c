@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fuse.c - folds an activation that follows a Conv into the Conv's epilogue (Node.act).
+ *
+ * For a Conv with act == none whose output Y is no graph output:
+ *   Y read once, by Relu               -> act=relu,    the Conv writes the Relu's output
+ *   Y read once, by Sigmoid            -> act=sigmoid, the Conv writes the Sigmoid's output
+ *   Y read twice, by Sigmoid S and by a Mul whose inputs are {Y, S} (either order),
+ *     with S read only by that Mul     -> act=silu,    the Conv writes the Mul's output
+ * Anything else (another consumer, a graph output in the middle) is left alone, so
+ * no intermediate value anybody can observe disappears. The fused nodes are
+ * removed; tensor ids never change (Y is left unreferenced).
+ */
+#include "passes.h"
+
+#include <stdlib.h>
+
+/* The id of the only node reading t, or -1 when zero or several read it. */
+static int sole_consumer(const Graph *g, const bool *keep, int t) {
+    int found = -1;
+    for (int i = 0; i < g->n_nodes; i++) {
+        if (!keep[i])
+            continue;
+        for (int k = 0; k < g->nodes[i].n_in; k++) {
+            if (g->nodes[i].in[k] != t)
+                continue;
+            if (found >= 0)
+                return -1;
+            found = i;
+        }
+    }
+    return found;
+}
+
+/* Tries the SiLU pattern on conv output y (use count 2); on success sets *sig and
+ * *mul to the node ids of the Sigmoid and the Mul. */
+static bool match_silu(const Graph *g, const bool *keep, const int *uses, int y, int *sig, int *mul) {
+    int s = -1, m = -1;
+    for (int i = 0; i < g->n_nodes; i++) {
+        if (!keep[i])
+            continue;
+        const Node *n = &g->nodes[i];
+        if (n->op == OP_SIGMOID && n->n_in == 1 && n->in[0] == y && s < 0)
+            s = i;
+    }
+    if (s < 0)
+        return false;
+    int sy = g->nodes[s].out[0];
+    if (sy < 0 || uses[sy] != 1 || g->tensors[sy].is_output)
+        return false;
+    m = sole_consumer(g, keep, sy);
+    if (m < 0)
+        return false;
+    const Node *mn = &g->nodes[m];
+    if (mn->op != OP_MUL || mn->n_in != 2)
+        return false;
+    if (!((mn->in[0] == y && mn->in[1] == sy) || (mn->in[0] == sy && mn->in[1] == y)))
+        return false;
+    *sig = s;
+    *mul = m;
+    return true;
+}
+
+bool pass_fuse(Graph *g, Diag *d) {
+    int *uses = malloc(sizeof(int) * (size_t)(g->n_tensors > 0 ? g->n_tensors : 1));
+    bool *keep = malloc(sizeof(bool) * (size_t)(g->n_nodes > 0 ? g->n_nodes : 1));
+    if (!uses || !keep) {
+        free(uses);
+        free(keep);
+        return diag_fail(d, ST_NOMEM, NULL, "out of memory in fuse");
+    }
+    ir_count_uses(g, uses);
+    for (int i = 0; i < g->n_nodes; i++)
+        keep[i] = true;
+
+    /* Use counts stay valid through the loop: a fusion moves the consumer's output
+     * tensor to the Conv (same readers) and orphans only tensors of this pattern. */
+    for (int i = 0; i < g->n_nodes; i++) {
+        Node *conv = &g->nodes[i];
+        if (conv->op != OP_CONV || conv->act != ACT_NONE || conv->n_out != 1)
+            continue;
+        int y = conv->out[0];
+        if (y < 0 || g->tensors[y].is_output)
+            continue;
+        if (uses[y] == 1) {
+            int c = sole_consumer(g, keep, y);
+            if (c < 0)
+                continue;
+            OpKind op = g->nodes[c].op;
+            if (op != OP_RELU && op != OP_SIGMOID)
+                continue;
+            conv->act = op == OP_RELU ? ACT_RELU : ACT_SIGMOID;
+            conv->out[0] = g->nodes[c].out[0];
+            keep[c] = false;
+        } else if (uses[y] == 2) {
+            int s, m;
+            if (!match_silu(g, keep, uses, y, &s, &m))
+                continue;
+            conv->act = ACT_SILU;
+            conv->out[0] = g->nodes[m].out[0];
+            keep[s] = false;
+            keep[m] = false;
+        }
+    }
+    ir_remove_nodes(g, keep);
+    ir_update_producers(g);
+    free(uses);
+    free(keep);
+    return true;
+}
