@@ -321,7 +321,9 @@ static int cmd_compile(const Options *o)
     } else if (!cg_emit(g, &cg, cf, hf, &d)) {
         status = model_error(o, &d);
     }
-    bool closed = (!cf || close_file(cf)) & (!hf || close_file(hf));
+    bool c_closed = !cf || close_file(cf);
+    bool h_closed = !hf || close_file(hf);
+    bool closed = c_closed && h_closed;
     if (status == 0 && !closed) {
         fprintf(stderr, "onnxc: error: %s: write failed: %s\n", o->out, strerror(errno));
         status = EXIT_MODEL;

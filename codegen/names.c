@@ -28,7 +28,8 @@ void cg_identifier(const char *s, char *buf, size_t size)
         s = "";
     size_t j = 0;
     unsigned char c0 = (unsigned char)s[0];
-    if (c0 == '\0' || c0 == '_' || (c0 >= '0' && c0 <= '9'))
+    bool alpha = (c0 >= 'a' && c0 <= 'z') || (c0 >= 'A' && c0 <= 'Z');
+    if (!alpha)                /* empty, a digit, or a byte that becomes '_' */
         buf[j++] = 'v';
     /* keep room for the terminator and a possible '_' suffix */
     for (size_t i = 0; s[i] && j + 2 < size; i++) {

@@ -2,7 +2,7 @@
 /*
  * arena.c - bump allocation for everything a compilation owns, and diagnostics.
  *
- * Blocks are malloc'd, chained newest first and released together by arena_free.
+ * Blocks come from aligned_alloc, chained newest first and released together by arena_free.
  * Allocations are zeroed and 64-byte aligned, so constant data placed here can be
  * read with any element type. Once an allocation fails the arena stays failed,
  * which lets callers check for out-of-memory once at the end of a phase.
@@ -41,7 +41,9 @@ void *arena_alloc(Arena *a, size_t n)
     ArenaBlock *b = a->head;
     if (!b || b->size - b->used < n) {
         size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-        b = malloc(sizeof(ArenaBlock) + size);
+        _Static_assert(sizeof(ArenaBlock) % ARENA_ALIGN == 0, "block header keeps alignment");
+        /* aligned_alloc wants a multiple of the alignment; size already is one. */
+        b = aligned_alloc(ARENA_ALIGN, sizeof(ArenaBlock) + size);
         if (!b) {
             a->failed = true;
             return NULL;

@@ -153,7 +153,7 @@ static bool infer_unsqueeze(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag 
         return diag_fail(d, ST_LIMIT, n, "output rank %d exceeds %d", r, IR_MAX_RANK);
     bool is_new[IR_MAX_RANK] = {false};
     for (int i = 0; i < na; i++) {
-        int ax;
+        int ax = 0;
         if (!norm_axis(n, axes[i], r, &ax, d))
             return false;
         if (is_new[ax])
@@ -175,7 +175,7 @@ static bool infer_squeeze(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *d
     if (!known)
         return true;
     for (int i = 0; i < na; i++) {
-        int ax;
+        int ax = 0;
         if (!norm_axis(n, axes[i], x->rank, &ax, d))
             return false;
         if (x->dims[ax] != 1)
@@ -192,7 +192,7 @@ static bool infer_squeeze(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *d
 static bool infer_reshape(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *d)
 {
     int64_t shape[IR_MAX_RANK];
-    int r;
+    int r = 0;
     Tensor *s = input(g, n, 1);
     if (!s->data)
         return true;
@@ -276,7 +276,7 @@ static bool infer_slice(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *d)
     int64_t dims[IR_MAX_RANK];
     memcpy(dims, x->dims, sizeof dims);
     for (int i = 0; i < ns; i++) {
-        int ax;
+        int ax = 0;
         if (!norm_axis(n, na >= 0 ? axes[i] : i, x->rank, &ax, d))
             return false;
         int64_t step = nst >= 0 ? steps[i] : 1, len = x->dims[ax];
@@ -304,7 +304,7 @@ static bool infer_concat(Graph *g, const Node *n, Tensor *y, Diag *d)
 {
     Tensor *x0 = input(g, n, 0);
     int64_t axis_attr, dims[IR_MAX_RANK];
-    int axis;
+    int axis = 0;
     if (!ir_attr_int(n, "axis", INT64_MIN, &axis_attr, d))
         return false;
     if (axis_attr == INT64_MIN)
@@ -333,7 +333,7 @@ static bool infer_gather(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *d)
 {
     Tensor *idx = input(g, n, 1);
     int64_t axis_attr, dims[IR_MAX_RANK];
-    int axis, r = 0;
+    int axis = 0, r = 0;
     if (!ir_attr_int(n, "axis", 0, &axis_attr, d) || !norm_axis(n, axis_attr, x->rank, &axis, d))
         return false;
     if (idx->dtype != DT_I64 && idx->dtype != DT_I32)
@@ -366,7 +366,7 @@ static bool infer_shape_op(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *
 static bool infer_constant_of_shape(Graph *g, const Node *n, Tensor *y, Diag *d)
 {
     int64_t dims[IR_MAX_RANK];
-    int r;
+    int r = 0;
     Tensor *s = input(g, n, 0);
     if (!s->data)
         return true;
@@ -441,7 +441,7 @@ bool ir_infer_node(Graph *g, int node, Diag *d)
     case OP_DIV: {
         Tensor *b = input(g, n, 1);
         int64_t dims[IR_MAX_RANK];
-        int r;
+        int r = 0;
         if (!b)
             return diag_fail(d, ST_BAD_MODEL, n, "input 1 is required");
         if (x->dtype != b->dtype)

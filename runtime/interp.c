@@ -86,9 +86,9 @@ static bool output_f32(Interp *st, const Node *n, int k, float **out)
     if (!st->buf[id]) {
         if (st->arena && t->offset >= 0) {
             if (t->offset % (int64_t)sizeof(float) != 0 || t->offset > g->arena_bytes - nbytes)
-                return diag_fail(st->d, ST_INTERNAL, n,
-                                 "planned slot of \"%s\" (@%lld, %lld bytes) is outside the %lld-byte arena",
-                                 t->name, (long long)t->offset, (long long)nbytes,
+                return diag_fail(st->d, ST_INTERNAL, n, "planned slot of \"%s\" (@%lld, "
+                                 "%lld bytes) is outside the %lld-byte arena", t->name,
+                                 (long long)t->offset, (long long)nbytes,
                                  (long long)g->arena_bytes);
             st->buf[id] = (float *)(void *)(st->arena + t->offset);
         } else {
@@ -119,7 +119,7 @@ static bool check_apart(Interp *st, const Node *n, const float *y, const float *
 static bool run_conv(Interp *st, const Node *n, float *y)
 {
     ConvGeom cg;
-    const float *x, *w, *b = NULL;
+    const float *x = NULL, *w = NULL, *b = NULL;
     if (!ir_conv_geom(st->g, n, &cg, st->d) || !input_f32(st, n, 0, &x) || !input_f32(st, n, 1, &w))
         return false;
     if (n->n_in > 2 && n->in[2] >= 0 && !input_f32(st, n, 2, &b))
@@ -148,7 +148,7 @@ static bool run_conv(Interp *st, const Node *n, float *y)
 static bool run_maxpool(Interp *st, const Node *n, float *y)
 {
     ConvGeom cg;
-    const float *x;
+    const float *x = NULL;
     if (!ir_pool_geom(st->g, n, &cg, st->d) || !input_f32(st, n, 0, &x) ||
         !check_apart(st, n, y, x, 0))
         return false;
@@ -193,7 +193,7 @@ static int nearest_to_rt(ResizeNearest m)
 static bool run_resize(Interp *st, const Node *n, float *y)
 {
     ResizeGeom rg;
-    const float *x;
+    const float *x = NULL;
     if (!ir_resize_geom(st->g, n, &rg, st->d) || !input_f32(st, n, 0, &x) ||
         !check_apart(st, n, y, x, 0))
         return false;
@@ -219,8 +219,9 @@ static bool broadcast_strides(Interp *st, const Node *n, const Tensor *t, const 
                               long long *s)
 {
     if (t->rank > y->rank || y->rank > RT_MAX_RANK)
-        return diag_fail(st->d, ST_INTERNAL, n, "operand \"%s\" of rank %d does not broadcast to rank %d",
-                         t->name, t->rank, y->rank);
+        return diag_fail(st->d, ST_INTERNAL, n,
+                         "operand \"%s\" of rank %d does not broadcast to rank %d", t->name,
+                         t->rank, y->rank);
     long long stride = 1;
     for (int d = RT_MAX_RANK - 1; d >= 0; d--) {
         int ty = d - (RT_MAX_RANK - y->rank);   /* axis in y, < 0 when padded */
@@ -228,8 +229,8 @@ static bool broadcast_strides(Interp *st, const Node *n, const Tensor *t, const 
         int64_t dim = tt >= 0 ? t->dims[tt] : 1;
         int64_t ydim = ty >= 0 ? y->dims[ty] : 1;
         if (dim != ydim && dim != 1)
-            return diag_fail(st->d, ST_INTERNAL, n, "operand \"%s\" does not broadcast to the output",
-                             t->name);
+            return diag_fail(st->d, ST_INTERNAL, n,
+                             "operand \"%s\" does not broadcast to the output", t->name);
         s[d] = dim == 1 ? 0 : stride;
         stride *= dim;
     }
@@ -239,7 +240,7 @@ static bool broadcast_strides(Interp *st, const Node *n, const Tensor *t, const 
 static bool run_binary(Interp *st, const Node *n, float *y, int op)
 {
     const Graph *g = st->g;
-    const float *a, *b;
+    const float *a = NULL, *b = NULL;
     if (!input_f32(st, n, 0, &a) || !input_f32(st, n, 1, &b))
         return false;
     const Tensor *ty = &g->tensors[n->out[0]];
@@ -269,7 +270,7 @@ static bool run_binary(Interp *st, const Node *n, float *y, int op)
  * only the shape changes. memmove: the planner may give both the same slot. */
 static bool run_copy(Interp *st, const Node *n, float *y)
 {
-    const float *x;
+    const float *x = NULL;
     if (!input_f32(st, n, 0, &x))
         return false;
     int64_t nx = ir_nbytes(&st->g->tensors[n->in[0]]);
@@ -357,7 +358,7 @@ static bool run_node(Interp *st, const Node *n)
         break;
     case OP_SIGMOID:
     case OP_RELU: {
-        const float *x;
+        const float *x = NULL;
         ok = output_f32(st, n, 0, &y) && input_f32(st, n, 0, &x);
         if (ok)
             rt_unary_f32(y, x, ir_numel(&st->g->tensors[n->out[0]]),

@@ -13,7 +13,7 @@
 /* x (n,c,h,w), w (m,c/group,kh,kw), b (m) or NULL -> y (n,m,oh,ow); act fused. */
 void rt_conv2d_f32(float *restrict y, const float *restrict x, const float *restrict w,
                    const float *restrict b, const RtConvParams *p);
-/* x (n,c,h,w) -> y (n,c,oh,ow); padding never wins the max. p->m == p->c. */
+/* x (n,c,h,w) -> y (n,c,oh,ow); padding never wins the max. p->m == p->c; p->act fused. */
 void rt_maxpool2d_f32(float *restrict y, const float *restrict x, const RtConvParams *p);
 /* x (n,c,ih,iw) -> y (n,c,oh,ow), nearest neighbour. */
 void rt_resize_nearest_f32(float *restrict y, const float *restrict x, const RtResizeParams *p);

@@ -147,8 +147,8 @@ static void test_conv(void **state)
         {1, 3, 6, 5, 2, 5, 3, 1, 2, 1, 2, 3, 0, 0, 4, 1, false, RT_ACT_NONE},     /* wide pads */
         {1, 4, 7, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, true, RT_ACT_SILU},      /* group 2 */
         {2, 5, 7, 9, 5, 3, 3, 2, 1, 1, 2, 1, 2, 1, 2, 5, true, RT_ACT_RELU},      /* depthwise */
-        {1, 6, 5, 5, 3, 1, 3, 1, 1, 1, 1, 0, 1, 0, 1, 3, false, RT_ACT_SIGMOID},  /* groups, no bias */
-        {1, 1, 28, 28, 4, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 1, true, RT_ACT_SILU},    /* the UNet's first */
+        {1, 6, 5, 5, 3, 1, 3, 1, 1, 1, 1, 0, 1, 0, 1, 3, false, RT_ACT_SIGMOID},  /* no bias */
+        {1, 1, 28, 28, 4, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2, 1, true, RT_ACT_SILU},    /* UNet conv1 */
     };
     for (size_t i = 0; i < ARRAY_LEN(cases); i++)
         check_conv(&cases[i], (uint32_t)i + 1);
@@ -620,6 +620,40 @@ static void test_interp_planned(void **state)
     ir_graph_free(g);
 }
 
+/* Two values live at once in distinct slots: reading the wrong slot shows. */
+static void test_interp_two_slots(void **state)
+{
+    (void)state;
+    Graph *g = ir_graph_new();
+    assert_non_null(g);
+    g->opset = 17;
+    const int64_t xd[4] = {1, 3, 5, 7};
+    int x = add_input(g, "x", 4, xd);
+    int a = ir_add_tensor(g, "a", TK_VALUE, DT_F32);
+    int b = ir_add_tensor(g, "b", TK_VALUE, DT_F32);
+    int y = ir_add_tensor(g, "y", TK_VALUE, DT_F32);
+    assert_true(ir_add_node(g, OP_RELU, "relu", &x, 1, &a, 1) >= 0);
+    assert_true(ir_add_node(g, OP_SIGMOID, "sig", &x, 1, &b, 1) >= 0);
+    assert_true(ir_add_node(g, OP_SUB, "sub", (int[]){a, b}, 2, &y, 1) >= 0);
+    set_io(g, &x, 1, &y, 1);
+    Diag d = {0};
+    if (!ir_infer_shapes(g, &d))
+        fail_msg("ir_infer_shapes: %s", d.msg);
+    g->arena_bytes = 2 * 105 * 4 + 64;
+    g->tensors[a].offset = 105 * 4 + 64;
+    g->tensors[b].offset = 0;
+    float xv[105], yv[105], want[105];
+    fill_random(xv, 105, 77);
+    for (int i = 0; i < 105; i++)
+        want[i] = naive_act(RT_ACT_RELU, xv[i]) - naive_act(RT_ACT_SIGMOID, xv[i]);
+    const float *in[1] = {xv};
+    float *out[1] = {yv};
+    if (!rt_interpret(g, in, out, &d))
+        fail_msg("rt_interpret: %s", d.msg);
+    assert_close(yv, want, 105, 1e-6f);
+    ir_graph_free(g);
+}
+
 /* Shape arithmetic left at run time is diagnosed; Reshape of f32 is a copy. */
 static void test_interp_diagnostics(void **state)
 {
@@ -674,6 +708,7 @@ int main(void)
         cmocka_unit_test(test_unary),
         cmocka_unit_test(test_interp_unplanned),
         cmocka_unit_test(test_interp_planned),
+        cmocka_unit_test(test_interp_two_slots),
         cmocka_unit_test(test_interp_diagnostics),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_fold.c - pass_fold_constants: exact values for each foldable op, and
+ * whole shape-arithmetic subgraphs (the kind exporters write for Resize and
+ * Reshape) that must collapse into constants, checked against golden IR dumps
+ * in tests/golden/<case>.fold_constants.ir (UPDATE_GOLDEN=1 rewrites them).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "passes.h"
+
+/* ---------------------------------------------------------- golden files */
+
+static char *read_stream(FILE *f) {
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    int c;
+    while ((c = fgetc(f)) != EOF) {
+        if (len + 1 >= cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+        buf[len++] = (char)c;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+static void check_golden(const Graph *g, const char *name) {
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    ir_print(g, f);
+    rewind(f);
+    char *got = read_stream(f);
+    fclose(f);
+    const char *src = getenv("ONNXC_SOURCE_DIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/golden/%s.ir", src ? src : "..", name);
+    const char *update = getenv("UPDATE_GOLDEN");
+    if (update && strcmp(update, "1") == 0) {
+        FILE *out = fopen(path, "wb");
+        assert_non_null(out);
+        fputs(got, out);
+        fclose(out);
+        free(got);
+        return;
+    }
+    FILE *in = fopen(path, "rb");
+    if (!in) {
+        free(got);
+        fail_msg("missing golden file %s (run with UPDATE_GOLDEN=1)", path);
+    }
+    char *want = read_stream(in);
+    fclose(in);
+    if (strcmp(got, want) != 0)
+        print_message("--- %s (expected)\n%s--- got\n%s", path, want, got);
+    int same = strcmp(got, want) == 0;
+    free(got);
+    free(want);
+    assert_true(same);
+}
+
+/* ------------------------------------------------------------ graph building */
+
+static void add_list(Graph *g, int **list, int *count, int t) {
+    int *grown = arena_alloc(g->arena, sizeof(int) * (size_t)(*count + 1));
+    assert_non_null(grown);
+    if (*count)
+        memcpy(grown, *list, sizeof(int) * (size_t)*count);
+    grown[(*count)++] = t;
+    *list = grown;
+}
+
+static void mark_output(Graph *g, int t) {
+    add_list(g, &g->outputs, &g->n_outputs, t);
+    g->tensors[t].is_output = true;
+}
+
+static Graph *new_graph(int64_t opset) {
+    Graph *g = ir_graph_new();
+    assert_non_null(g);
+    g->opset = opset;
+    return g;
+}
+
+static int input4(Graph *g, const char *name, int64_t n, int64_t c, int64_t h, int64_t w) {
+    int x = ir_add_tensor(g, name, TK_INPUT, DT_F32);
+    Tensor *t = &g->tensors[x];
+    t->rank = 4;
+    t->dims[0] = n;
+    t->dims[1] = c;
+    t->dims[2] = h;
+    t->dims[3] = w;
+    add_list(g, &g->inputs, &g->n_inputs, x);
+    return x;
+}
+
+static int ints(Graph *g, const char *name, int rank, const int64_t *v, int64_t count) {
+    int64_t dims[1] = {count};
+    int t = ir_add_const(g, name, DT_I64, rank, dims, v);
+    assert_true(t >= 0);
+    return t;
+}
+
+static int floats(Graph *g, const char *name, const float *v, int64_t count) {
+    int t = ir_add_const(g, name, DT_F32, 1, &count, v);
+    assert_true(t >= 0);
+    return t;
+}
+
+/* Adds a node with one fresh output named name; returns the node id via *node. */
+static int op(Graph *g, OpKind k, const char *name, const int *in, int n_in, DType dt, int *node) {
+    int y = ir_add_tensor(g, name, TK_VALUE, dt);
+    assert_true(y >= 0);
+    int id = ir_add_node(g, k, name, in, n_in, &y, 1);
+    assert_true(id >= 0);
+    if (node)
+        *node = id;
+    return y;
+}
+
+static void attr_int(Graph *g, int node, const char *name, int64_t v) {
+    Node *n = &g->nodes[node];
+    Attr *all = calloc((size_t)n->n_attrs + 1, sizeof(Attr));
+    assert_non_null(all);
+    if (n->n_attrs)
+        memcpy(all, n->attrs, sizeof(Attr) * (size_t)n->n_attrs);
+    all[n->n_attrs] = (Attr){.name = name, .type = AT_INT, .i = v, .tensor = -1};
+    assert_true(ir_node_set_attrs(g, node, all, n->n_attrs + 1));
+    free(all);
+}
+
+static void attr_ints(Graph *g, int node, const char *name, const int64_t *v, int count) {
+    Node *n = &g->nodes[node];
+    Attr *all = calloc((size_t)n->n_attrs + 1, sizeof(Attr));
+    assert_non_null(all);
+    if (n->n_attrs)
+        memcpy(all, n->attrs, sizeof(Attr) * (size_t)n->n_attrs);
+    all[n->n_attrs] = (Attr){.name = name, .type = AT_INTS, .ints = v, .n = count, .tensor = -1};
+    assert_true(ir_node_set_attrs(g, node, all, n->n_attrs + 1));
+    free(all);
+}
+
+static void attr_tensor(Graph *g, int node, const char *name, int tensor) {
+    Attr a = {.name = name, .type = AT_TENSOR, .tensor = tensor};
+    assert_true(ir_node_set_attrs(g, node, &a, 1));
+}
+
+static void fold(Graph *g) {
+    Diag d = {0};
+    if (!ir_infer_shapes(g, &d))
+        fail_msg("infer: %s", d.msg);
+    if (!ir_verify(g, &d))
+        fail_msg("verify: %s", d.msg);
+    if (!pass_fold_constants(g, &d))
+        fail_msg("fold: node \"%s\": %s", d.node, d.msg);
+    if (!ir_verify(g, &d))
+        fail_msg("verify after fold: %s", d.msg);
+}
+
+static int64_t get_i64(const Tensor *t, int64_t i) {
+    int64_t v;
+    memcpy(&v, (const char *)t->data + 8 * i, 8);
+    return v;
+}
+
+static float get_f32(const Tensor *t, int64_t i) {
+    float v;
+    memcpy(&v, (const char *)t->data + 4 * i, 4);
+    return v;
+}
+
+static void assert_const_i64(const Graph *g, int t, int rank, const int64_t *dims,
+                             const int64_t *vals) {
+    const Tensor *x = &g->tensors[t];
+    assert_int_equal(x->kind, TK_CONST);
+    assert_int_equal(x->dtype, DT_I64);
+    assert_int_equal(x->rank, rank);
+    for (int i = 0; i < rank; i++)
+        assert_int_equal(x->dims[i], dims[i]);
+    for (int64_t i = 0; i < ir_numel(x); i++)
+        assert_int_equal(get_i64(x, i), vals[i]);
+}
+
+/* -------------------------------------------------------- single ops */
+
+static void test_integer_arithmetic(void **state) {
+    (void)state;
+    Graph *g = new_graph(13);
+    int64_t a[4] = {-7, 7, -8, 9}, b[1] = {2}, c[2] = {3, -3};
+    int ta = ints(g, "a", 1, a, 4), tb = ints(g, "b", 1, b, 1);
+    int in[2] = {ta, tb};
+    int q = op(g, OP_DIV, "q", in, 2, DT_I64, NULL);          /* truncates toward zero */
+    int64_t cd[2] = {2, 1};
+    int tc = ir_add_const(g, "c", DT_I64, 2, cd, c);
+    int in2[2] = {q, tc};
+    int m = op(g, OP_MUL, "m", in2, 2, DT_I64, NULL);         /* [4] x [2,1] -> [2,4] */
+    int in3[2] = {m, ta};
+    int s = op(g, OP_SUB, "s", in3, 2, DT_I64, NULL);
+    mark_output(g, s);
+    fold(g);
+    assert_int_equal(g->n_nodes, 0);
+    int64_t qv[4] = {-3, 3, -4, 4};
+    int64_t q1[1] = {4};
+    assert_const_i64(g, q, 1, q1, qv);
+    int64_t sd[2] = {2, 4};
+    int64_t sv[8] = {-9 + 7, 9 - 7, -12 + 8, 12 - 9, 9 + 7, -9 - 7, 12 + 8, -12 - 9};
+    assert_const_i64(g, s, 2, sd, sv);
+    ir_graph_free(g);
+}
+
+static void test_division_by_zero_is_diagnosed(void **state) {
+    (void)state;
+    Graph *g = new_graph(13);
+    int64_t a[1] = {5}, b[1] = {0};
+    int in[2] = {ints(g, "a", 1, a, 1), ints(g, "b", 1, b, 1)};
+    int node;
+    mark_output(g, op(g, OP_DIV, "q", in, 2, DT_I64, &node));
+    Diag d = {0};
+    assert_true(ir_infer_shapes(g, &d));
+    assert_false(pass_fold_constants(g, &d));
+    assert_int_equal(d.code, ST_BAD_MODEL);
+    assert_string_equal(d.node, "q");
+    ir_graph_free(g);
+}
+
+static void test_gather_squeeze_slice_cast(void **state) {
+    (void)state;
+    Graph *g = new_graph(13);
+    int64_t data[6] = {10, 11, 12, 20, 21, 22}, idx[2] = {-1, 0}, dd[2] = {2, 3};
+    int td = ir_add_const(g, "data", DT_I64, 2, dd, data);
+    int in[2] = {td, ints(g, "idx", 1, idx, 2)};
+    int node;
+    int ga = op(g, OP_GATHER, "gather", in, 2, DT_I64, &node);   /* axis 1: [2,2] */
+    attr_int(g, node, "axis", 1);
+    /* Slice rows reversed, columns 2..0 step -2: [[22,20],[12,10]] */
+    int64_t st[2] = {-1, 2}, en[2] = {INT64_MIN, -100}, ax[2] = {0, 1}, sp[2] = {-1, -2};
+    int sin[5] = {td, ints(g, "st", 1, st, 2), ints(g, "en", 1, en, 2), ints(g, "ax", 1, ax, 2),
+                  ints(g, "sp", 1, sp, 2)};
+    int sl = op(g, OP_SLICE, "slice", sin, 5, DT_I64, NULL);
+    /* Squeeze a [1,3] slice of row 1 to [3], then Cast to f32. */
+    int64_t s0[1] = {1}, e0[1] = {2}, a0[1] = {0};
+    int rin[4] = {td, ints(g, "s0", 1, s0, 1), ints(g, "e0", 1, e0, 1), ints(g, "a0", 1, a0, 1)};
+    int row = op(g, OP_SLICE, "row", rin, 4, DT_I64, NULL);
+    int qin[2] = {row, ints(g, "a0b", 1, a0, 1)};
+    int sq = op(g, OP_SQUEEZE, "squeeze", qin, 2, DT_I64, NULL);
+    int cast = op(g, OP_CAST, "cast", &sq, 1, DT_F32, &node);
+    attr_int(g, node, "to", DT_F32);
+    mark_output(g, ga);
+    mark_output(g, sl);
+    mark_output(g, cast);
+    fold(g);
+    assert_int_equal(g->n_nodes, 0);
+    int64_t gd[2] = {2, 2}, gv[4] = {12, 10, 22, 20};
+    assert_const_i64(g, ga, 2, gd, gv);
+    int64_t sld[2] = {2, 2}, slv[4] = {22, 20, 12, 10};
+    assert_const_i64(g, sl, 2, sld, slv);
+    const Tensor *c = &g->tensors[cast];
+    assert_int_equal(c->dtype, DT_F32);
+    assert_int_equal(c->rank, 1);
+    assert_int_equal(c->dims[0], 3);
+    assert_true(get_f32(c, 2) == 22.0f);
+    ir_graph_free(g);
+}
+
+/* Opset 9: Unsqueeze takes axes and Slice takes starts/ends as attributes. */
+static void test_old_opset_attributes(void **state) {
+    (void)state;
+    Graph *g = new_graph(9);
+    int64_t v[4] = {1, 2, 3, 4};
+    int tv = ints(g, "v", 1, v, 4);
+    int node;
+    int un = op(g, OP_UNSQUEEZE, "unsq", &tv, 1, DT_I64, &node);
+    static const int64_t axes[2] = {0, -1};
+    attr_ints(g, node, "axes", axes, 2);
+    int sl = op(g, OP_SLICE, "slice", &tv, 1, DT_I64, &node);
+    static const int64_t starts[1] = {1}, ends[1] = {3};
+    attr_ints(g, node, "starts", starts, 1);
+    attr_ints(g, node, "ends", ends, 1);
+    mark_output(g, un);
+    mark_output(g, sl);
+    fold(g);
+    int64_t ud[3] = {1, 4, 1};
+    assert_const_i64(g, un, 3, ud, v);
+    int64_t sd[1] = {2}, sv[2] = {2, 3};
+    assert_const_i64(g, sl, 1, sd, sv);
+    ir_graph_free(g);
+}
+
+static void test_cast_floor_ceil(void **state) {
+    (void)state;
+    Graph *g = new_graph(13);
+    float f[4] = {-1.5f, -0.5f, 0.5f, 2.75f};
+    int tf = floats(g, "f", f, 4);
+    int node;
+    int fl = op(g, OP_FLOOR, "floor", &tf, 1, DT_F32, NULL);
+    int ce = op(g, OP_CEIL, "ceil", &tf, 1, DT_F32, NULL);
+    int ci = op(g, OP_CAST, "cast", &tf, 1, DT_I64, &node);   /* truncation */
+    attr_int(g, node, "to", DT_I64);
+    mark_output(g, fl);
+    mark_output(g, ce);
+    mark_output(g, ci);
+    fold(g);
+    assert_true(get_f32(&g->tensors[fl], 0) == -2.0f && get_f32(&g->tensors[fl], 3) == 2.0f);
+    assert_true(get_f32(&g->tensors[ce], 1) == -0.0f && get_f32(&g->tensors[ce], 3) == 3.0f);
+    int64_t d1[1] = {4}, cv[4] = {-1, 0, 0, 2};
+    assert_const_i64(g, ci, 1, d1, cv);
+    ir_graph_free(g);
+}
+
+/* ----------------------------------------------------------- subgraphs */
+
+/* The exporter's Resize with sizes computed from the input's shape:
+ * sizes = Concat(Slice(Shape(a), 0, 2), Cast(Cast(Concat(H, W)) * 2)).
+ * Everything but Relu and Resize folds; Resize gets a constant and its shape. */
+static void test_resize_sizes_subgraph(void **state) {
+    (void)state;
+    Graph *g = new_graph(13);
+    int x = input4(g, "x", 1, 2, 4, 5);
+    int a = op(g, OP_RELU, "relu", &x, 1, DT_F32, NULL);
+    int sh = op(g, OP_SHAPE, "shape", &a, 1, DT_I64, NULL);
+    int64_t two = 2, three = 3, zero = 0;
+    int gin[2] = {sh, ints(g, "i2", 0, &two, 1)};
+    int h = op(g, OP_GATHER, "gather_h", gin, 2, DT_I64, NULL);
+    int gin2[2] = {sh, ints(g, "i3", 0, &three, 1)};
+    int w = op(g, OP_GATHER, "gather_w", gin2, 2, DT_I64, NULL);
+    int uin[2] = {h, ints(g, "ax0", 1, &zero, 1)};
+    int h1 = op(g, OP_UNSQUEEZE, "unsq_h", uin, 2, DT_I64, NULL);
+    int uin2[2] = {w, ints(g, "ax0b", 1, &zero, 1)};
+    int w1 = op(g, OP_UNSQUEEZE, "unsq_w", uin2, 2, DT_I64, NULL);
+    int node;
+    int cin[2] = {h1, w1};
+    int hw = op(g, OP_CONCAT, "concat_hw", cin, 2, DT_I64, &node);
+    attr_int(g, node, "axis", 0);
+    int hwf = op(g, OP_CAST, "cast_f", &hw, 1, DT_F32, &node);
+    attr_int(g, node, "to", DT_F32);
+    float k[2] = {2.0f, 2.0f};
+    int min[2] = {hwf, floats(g, "two", k, 2)};
+    int hw2f = op(g, OP_MUL, "mul", min, 2, DT_F32, NULL);
+    int hw2 = op(g, OP_CAST, "cast_i", &hw2f, 1, DT_I64, &node);
+    attr_int(g, node, "to", DT_I64);
+    int64_t s0 = 0, e0 = 2;
+    int sin[3] = {sh, ints(g, "s0", 1, &s0, 1), ints(g, "e0", 1, &e0, 1)};
+    int nc = op(g, OP_SLICE, "slice_nc", sin, 3, DT_I64, NULL);
+    int cin2[2] = {nc, hw2};
+    int sizes = op(g, OP_CONCAT, "concat_sizes", cin2, 2, DT_I64, &node);
+    attr_int(g, node, "axis", 0);
+    int rin[4] = {a, -1, -1, sizes};
+    int y = op(g, OP_RESIZE, "resize", rin, 4, DT_F32, NULL);
+    mark_output(g, y);
+
+    Diag d = {0};
+    assert_true(ir_infer_shapes(g, &d));
+    assert_int_equal(g->tensors[y].rank, -1);   /* unknown until the sizes fold */
+    fold(g);
+    check_golden(g, "resize_sizes.fold_constants");
+    assert_int_equal(g->n_nodes, 2);
+    assert_int_equal(g->nodes[1].op, OP_RESIZE);
+    int64_t sd[1] = {4}, sv[4] = {1, 2, 8, 10};
+    assert_const_i64(g, g->nodes[1].in[3], 1, sd, sv);
+    assert_int_equal(g->tensors[y].rank, 4);
+    assert_int_equal(g->tensors[y].dims[2], 8);
+    assert_int_equal(g->tensors[y].dims[3], 10);
+    ir_graph_free(g);
+}
+
+/* Reshape to (N, -1) from Shape, ConstantOfShape from a sliced shape, and a
+ * Constant node: the shape of the Reshape is only known after folding, and a
+ * Shape of that Reshape's output folds in the same pass. */
+static void test_reshape_constant_of_shape_subgraph(void **state) {
+    (void)state;
+    Graph *g = new_graph(13);
+    int x = input4(g, "x", 1, 2, 3, 4);
+    int sh = op(g, OP_SHAPE, "shape", &x, 1, DT_I64, NULL);
+    int64_t zero = 0, two = 2, four = 4;
+    int gin[2] = {sh, ints(g, "i0", 0, &zero, 1)};
+    int n = op(g, OP_GATHER, "gather_n", gin, 2, DT_I64, NULL);
+    int uin[2] = {n, ints(g, "ax0", 1, &zero, 1)};
+    int n1 = op(g, OP_UNSQUEEZE, "unsq_n", uin, 2, DT_I64, NULL);
+    int64_t minus1 = -1;
+    int node;
+    int neg = op(g, OP_CONSTANT, "const_m1", NULL, 0, DT_I64, &node);
+    attr_tensor(g, node, "value", ints(g, "m1", 1, &minus1, 1));
+    int cin[2] = {n1, neg};
+    int shape2 = op(g, OP_CONCAT, "concat", cin, 2, DT_I64, &node);
+    attr_int(g, node, "axis", 0);
+    int rin[2] = {x, shape2};
+    int r = op(g, OP_RESHAPE, "reshape", rin, 2, DT_F32, NULL);      /* [1,24] */
+    int rsh = op(g, OP_SHAPE, "shape_r", &r, 1, DT_I64, NULL);        /* [1,24], folds too */
+    int sin[3] = {sh, ints(g, "s", 1, &two, 1), ints(g, "e", 1, &four, 1)};
+    int hw = op(g, OP_SLICE, "slice_hw", sin, 3, DT_I64, NULL);
+    float quarter = 0.25f;
+    int64_t one = 1;
+    int val = ir_add_const(g, "val", DT_F32, 1, &one, &quarter);
+    int cs = op(g, OP_CONSTANT_OF_SHAPE, "cos", &hw, 1, DT_F32, &node);   /* f32[3,4] */
+    attr_tensor(g, node, "value", val);
+    int ain[2] = {x, cs};
+    int sum = op(g, OP_ADD, "add", ain, 2, DT_F32, NULL);
+    mark_output(g, r);
+    mark_output(g, rsh);
+    mark_output(g, sum);
+    fold(g);
+    check_golden(g, "reshape_cos.fold_constants");
+    assert_int_equal(g->n_nodes, 2);   /* Reshape and Add stay: their data is an input */
+    int64_t rd[1] = {2}, rv[2] = {1, 24};
+    assert_const_i64(g, rsh, 1, rd, rv);
+    assert_const_i64(g, shape2, 1, rd, (int64_t[]){1, -1});
+    const Tensor *c = &g->tensors[cs];
+    assert_int_equal(c->kind, TK_CONST);
+    assert_int_equal(c->dims[0], 3);
+    assert_int_equal(c->dims[1], 4);
+    assert_true(get_f32(c, 11) == 0.25f);
+    ir_graph_free(g);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_integer_arithmetic),
+        cmocka_unit_test(test_division_by_zero_is_diagnosed),
+        cmocka_unit_test(test_gather_squeeze_slice_cast),
+        cmocka_unit_test(test_old_opset_attributes),
+        cmocka_unit_test(test_cast_floor_ceil),
+        cmocka_unit_test(test_resize_sizes_subgraph),
+        cmocka_unit_test(test_reshape_constant_of_shape_subgraph),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
