@@ -167,7 +167,8 @@ static bool analyze_node(Emitter *e, int i, const int *uses)
 }
 
 /* True when a model-derived parameter name would clash with a name the emitted
- * file uses in NAME_run_ws: t<id> locals, n<i>_<op> functions, w_<id>_ weights. */
+ * file uses in NAME_run_ws (t<id> locals, n<i>_<op> functions, w_<id>_ weights)
+ * or with a macro of the header (NAME_...). */
 static bool clashes_internal(const Emitter *e, const char *s)
 {
     static const char *const fixed[] = {"ws", "workspace", "static_workspace", "memmove",
@@ -175,6 +176,10 @@ static bool clashes_internal(const Emitter *e, const char *s)
     for (size_t i = 0; i < ARRAY_LEN(fixed); i++)
         if (strcmp(s, fixed[i]) == 0)
             return true;
+    /* the header's macros (NAME_X_SIZE ...) would replace the name in prototypes */
+    size_t ul = strlen(e->pl.upper);
+    if (strncmp(s, e->pl.upper, ul) == 0 && s[ul] == '_')
+        return true;
     size_t nl = strlen(e->pl.opt->name);
     if (strncmp(s, e->pl.opt->name, nl) == 0 &&
         (strcmp(s + nl, "_run") == 0 || strcmp(s + nl, "_run_ws") == 0))
@@ -521,6 +526,8 @@ static void emit_run(const Emitter *e, FILE *c)
                 e->pl.param[k]);
     fprintf(c, "%svoid *workspace)\n{\n", e->pl.n_params ? ", " : "");
     bool ws_needed = g->arena_bytes > 0;
+    for (int t = 0; t < g->n_tensors; t++)
+        ws_needed = ws_needed || e->is_local[t];
     if (e->pl.n_params > 0 || ws_needed) {
         fputs("    if (", c);
         for (int k = 0; k < e->pl.n_params; k++)

@@ -233,6 +233,12 @@ bool onnx_constant_node(OnnxCtx *c, const Onnx__NodeProto *p, const char *out_na
     }
     if (ok_id < 0)
         return diag_fail_named(d, ST_NOMEM, w->node, w->op, "out of memory");
+    int64_t nbytes = ir_nbytes(&c->g->tensors[ok_id]);
+    if (nbytes > c->lim.max_total_bytes - c->total_bytes)
+        return diag_fail_named(d, ST_LIMIT, w->node, w->op,
+                               "%s takes the constant data past the limit of %lld bytes", what,
+                               (long long)c->lim.max_total_bytes);
+    c->total_bytes += nbytes;
     *id = ok_id;
     return true;
 }

@@ -90,7 +90,7 @@ static int64_t shape_numel(int rank, const int64_t *dims) {
 }
 
 /* Turns tensor t into a constant of the given type and returns its (zeroed) data,
- * or NULL with d filled. dims are checked against the size limit. */
+ * or NULL with d filled. dims (not t's own) are checked against the size limit. */
 static void *make_const(Graph *g, const Node *n, int t, DType dt, int rank, const int64_t *dims,
                         Diag *d) {
     if (rank < 0 || rank > IR_MAX_RANK) {
@@ -170,21 +170,24 @@ static const Tensor *input(const Graph *g, const Node *n, int k) {
     return k < n->n_in && n->in[k] >= 0 ? &g->tensors[n->in[k]] : NULL;
 }
 
+/* Reads an AT_INTS attribute of at most max values into out; *count = -1 when absent. */
+static bool attr_list(const Node *n, const char *name, int64_t *out, int max, int *count, Diag *d) {
+    const int64_t *a;
+    if (!ir_attr_ints(n, name, &a, count, d))
+        return false;
+    if (*count > max)
+        return diag_fail(d, ST_BAD_MODEL, n, "attribute %s has %d values, at most %d expected",
+                         name, *count, max);
+    for (int i = 0; i < *count; i++)
+        out[i] = a[i];
+    return true;
+}
+
 /* Axes of Squeeze/Unsqueeze: an attribute before opset 13, input 1 from 13.
  * *count = -1 when absent. */
 static bool get_axes(const Graph *g, const Node *n, int64_t *axes, int *count, Diag *d) {
-    if (g->opset < 13) {
-        const int64_t *a;
-        int k;
-        if (!ir_attr_ints(n, "axes", &a, &k, d))
-            return false;
-        if (k > IR_MAX_RANK)
-            return diag_fail(d, ST_BAD_MODEL, n, "too many axes");
-        for (int i = 0; i < k; i++)
-            axes[i] = a[i];
-        *count = k;
-        return true;
-    }
+    if (g->opset < 13)
+        return attr_list(n, "axes", axes, IR_MAX_RANK, count, d);
     const Tensor *t = input(g, n, 1);
     if (!t) {
         *count = -1;
@@ -209,20 +212,18 @@ static FoldResult fold_shape(Graph *g, const Node *n, Diag *d) {
     start = start < 0 ? 0 : start > r ? r : start;
     end = end < 0 ? 0 : end > r ? r : end;
     int64_t len = end > start ? end - start : 0;
-    int64_t dims_x[IR_MAX_RANK];
-    memcpy(dims_x, x->dims, sizeof dims_x);
     int64_t *y = make_const(g, n, n->out[0], DT_I64, 1, &len, d);
     if (!y)
         return FOLD_ERROR;
     for (int64_t i = 0; i < len; i++)
-        store_i(y, DT_I64, i, dims_x[start + i]);
+        store_i(y, DT_I64, i, x->dims[start + i]);
     return FOLD_DONE;
 }
 
 static FoldResult fold_gather(Graph *g, const Node *n, Diag *d) {
     const Tensor *x = input(g, n, 0), *ix = input(g, n, 1);
     int64_t axis64;
-    int axis;
+    int axis = 0;
     if (!ir_attr_int(n, "axis", 0, &axis64, d) || !norm_axis(n, axis64, x->rank, &axis, d))
         return FOLD_ERROR;
     if (ix->dtype != DT_I64 && ix->dtype != DT_I32) {
@@ -271,7 +272,7 @@ static FoldResult fold_gather(Graph *g, const Node *n, Diag *d) {
 static FoldResult fold_concat(Graph *g, const Node *n, Diag *d) {
     const Tensor *x0 = input(g, n, 0);
     int64_t axis64;
-    int axis;
+    int axis = 0;
     if (!x0) {
         diag_fail(d, ST_BAD_MODEL, n, "input 0 is missing");
         return FOLD_ERROR;
@@ -336,7 +337,7 @@ static FoldResult fold_unsqueeze(Graph *g, const Node *n, Diag *d) {
     }
     bool inserted[IR_MAX_RANK] = {false};
     for (int i = 0; i < k; i++) {
-        int a;
+        int a = 0;
         if (!norm_axis(n, axes[i], rank, &a, d))
             return FOLD_ERROR;
         if (inserted[a]) {
@@ -361,7 +362,7 @@ static FoldResult fold_squeeze(Graph *g, const Node *n, Diag *d) {
     for (int i = 0; i < x->rank; i++)
         drop[i] = k < 0 && x->dims[i] == 1;
     for (int i = 0; i < k; i++) {
-        int a;
+        int a = 0;
         if (!norm_axis(n, axes[i], x->rank, &a, d))
             return FOLD_ERROR;
         if (x->dims[a] != 1) {
@@ -389,27 +390,9 @@ static FoldResult fold_slice(Graph *g, const Node *n, Diag *d) {
     int64_t starts[IR_MAX_RANK], ends[IR_MAX_RANK], axes[IR_MAX_RANK], steps[IR_MAX_RANK];
     int ns = 0, ne = 0, na = -1, nst = -1;
     if (g->opset < 10) {
-        const int64_t *a;
-        int k;
-        if (!ir_attr_ints(n, "starts", &a, &k, d))
+        if (!attr_list(n, "starts", starts, r, &ns, d) || !attr_list(n, "ends", ends, r, &ne, d) ||
+            !attr_list(n, "axes", axes, r, &na, d))
             return FOLD_ERROR;
-        if (k > r) {
-            diag_fail(d, ST_BAD_MODEL, n, "more starts than axes");
-            return FOLD_ERROR;
-        }
-        for (int i = 0; i < k && i < IR_MAX_RANK; i++)
-            starts[i] = a[i];
-        ns = k;
-        if (!ir_attr_ints(n, "ends", &a, &k, d))
-            return FOLD_ERROR;
-        for (int i = 0; i < k && i < IR_MAX_RANK; i++)
-            ends[i] = a[i];
-        ne = k;
-        if (!ir_attr_ints(n, "axes", &a, &k, d))
-            return FOLD_ERROR;
-        for (int i = 0; i < k && i < IR_MAX_RANK; i++)
-            axes[i] = a[i];
-        na = k;
     } else {
         if (!input(g, n, 1) || !input(g, n, 2)) {
             diag_fail(d, ST_BAD_MODEL, n, "starts and ends are required");
@@ -436,7 +419,7 @@ static FoldResult fold_slice(Graph *g, const Node *n, Diag *d) {
         dims[i] = x->dims[i];
     }
     for (int i = 0; i < ns; i++) {
-        int a;
+        int a = 0;
         if (!norm_axis(n, na >= 0 ? axes[i] : i, r, &a, d))
             return FOLD_ERROR;
         if (seen[a]) {
@@ -502,8 +485,6 @@ static FoldResult fold_cast(Graph *g, const Node *n, Diag *d) {
     int64_t cnt = ir_numel(x);
     DType st = x->dtype;
     const void *src = x->data;
-    int64_t dims[IR_MAX_RANK];
-    memcpy(dims, x->dims, sizeof dims);
     /* Check float -> int conversions first: out of range is undefined in C. */
     if (!is_int_dtype(st) && is_int_dtype(dt)) {
         double lim = dt == DT_I64 ? 9223372036854775808.0 : 2147483648.0;
@@ -516,7 +497,7 @@ static FoldResult fold_cast(Graph *g, const Node *n, Diag *d) {
             }
         }
     }
-    void *y = make_const(g, n, n->out[0], dt, x->rank, dims, d);
+    void *y = make_const(g, n, n->out[0], dt, x->rank, x->dims, d);
     if (!y)
         return FOLD_ERROR;
     for (int64_t i = 0; i < cnt; i++) {
@@ -535,11 +516,10 @@ static FoldResult fold_unary(Graph *g, const Node *n, Diag *d) {
     const Tensor *x = input(g, n, 0);
     if (x->dtype != DT_F32 && !(x->dtype == DT_F64 && (n->op == OP_FLOOR || n->op == OP_CEIL)))
         return FOLD_SKIP;
-    int64_t cnt = ir_numel(x), dims[IR_MAX_RANK];
+    int64_t cnt = ir_numel(x);
     DType dt = x->dtype;
     const void *src = x->data;
-    memcpy(dims, x->dims, sizeof dims);
-    void *y = make_const(g, n, n->out[0], dt, x->rank, dims, d);
+    void *y = make_const(g, n, n->out[0], dt, x->rank, x->dims, d);
     if (!y)
         return FOLD_ERROR;
     for (int64_t i = 0; i < cnt; i++) {
@@ -705,9 +685,7 @@ static FoldResult fold_constant(Graph *g, const Node *n, Diag *d) {
     int64_t one = 1;
     if (strcmp(a->name, "value") == 0 && a->type == AT_TENSOR && a->tensor >= 0) {
         const Tensor *v = &g->tensors[a->tensor];
-        int64_t dims[IR_MAX_RANK];
-        memcpy(dims, v->dims, sizeof dims);
-        return alias_const(g, n, n->out[0], v, v->rank, dims, d);
+        return alias_const(g, n, n->out[0], v, v->rank, v->dims, d);
     }
     if (strcmp(a->name, "value_float") == 0 && a->type == AT_FLOAT) {
         void *y = make_const(g, n, n->out[0], DT_F32, 0, &one, d);
@@ -744,9 +722,7 @@ static FoldResult fold_constant(Graph *g, const Node *n, Diag *d) {
 
 static FoldResult fold_identity(Graph *g, const Node *n, Diag *d) {
     const Tensor *x = input(g, n, 0);
-    int64_t dims[IR_MAX_RANK];
-    memcpy(dims, x->dims, sizeof dims);
-    return alias_const(g, n, n->out[0], x, x->rank, dims, d);
+    return alias_const(g, n, n->out[0], x, x->rank, x->dims, d);
 }
 
 /* --------------------------------------------------------------- driver */
@@ -764,9 +740,6 @@ static bool inputs_ready(const Graph *g, const Node *n) {
 static FoldResult fold_node(Graph *g, const Node *n, Diag *d) {
     if (n->n_out != 1 || n->out[0] < 0 || !inputs_ready(g, n))
         return FOLD_SKIP;
-    for (int k = 0; k < n->n_in; k++)
-        if (n->op != OP_SHAPE && n->in[k] >= 0 && !ir_shape_known(&g->tensors[n->in[k]]))
-            return FOLD_SKIP;
     switch (n->op) {
     case OP_CONSTANT: return fold_constant(g, n, d);
     case OP_IDENTITY: return fold_identity(g, n, d);

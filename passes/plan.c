@@ -95,6 +95,7 @@ int64_t plan_lower_bound(const PlanBuf *bufs, int n) {
     return best;
 }
 
+/* A buffer left unplaced (offset < 0) also makes the check fail. */
 bool plan_check_no_overlap(const PlanBuf *bufs, int n) {
     for (int i = 0; i < n; i++) {
         if (bufs[i].offset < 0)

@@ -76,7 +76,9 @@ bool pass_plan_buffers(Graph *g, Diag *d) {
         if (x->kind != TK_VALUE || x->is_output || prod[t] < 0)
             continue;
         if (ir_nbytes(x) < 0) {
-            diag_fail(d, ST_INTERNAL, &g->nodes[prod[t]], "tensor \"%s\" has no known size to plan",
+            /* Usually a symbolic dimension nobody fixed: a model problem, not ours. */
+            diag_fail(d, ST_UNSUPPORTED, &g->nodes[prod[t]],
+                      "output \"%s\" has an unknown shape (a symbolic dimension? fix it with --shape)",
                       x->name);
             goto done;
         }

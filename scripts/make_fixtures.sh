@@ -30,7 +30,7 @@ v seed1_opset11    --seed 1 --opset 11
 v seed2_opset17    --seed 2 --opset 17
 v ch3_size64       --in-ch 3 --out-ch 3 --size 64 --static-batch
 v relu_opset12     --act relu --opset 12
-v bigweights       --weight-scale 5
+v bigweights       --weight-scale 4
 v opset9_upsample  --opset 9
 v opset10          --opset 10
 v nofold_opset11   --opset 11 --no-constant-folding

@@ -3,8 +3,8 @@
  * test_frontend.c - tests of frontend/: ONNX bytes into IR.
  *
  * Models are built here from the protobuf-c structs generated from
- * frontend/onnx.proto (a small builder, MB, keeps them short), packed to bytes
- * and loaded with onnx_load_buffer; files go to a temporary folder. Failures are
+ * frontend/onnx.proto (with the builder in model_builder.c), packed to bytes and loaded
+ * with onnx_load_buffer; files go to a temporary folder. Failures are
  * checked on the Diag fields (code, node, op, message), not just on NULL.
  */
 #define _XOPEN_SOURCE 700   /* mkdtemp */
@@ -19,254 +19,8 @@
 
 #include <cmocka.h>
 
+#include "model_builder.h"
 #include "onnx.h"
-#include "onnx.pb-c.h"
-
-/* ---------------------------------------------------------------- builder */
-
-#define MB_CAP 32
-
-typedef struct MB {
-    Arena *a;
-    Onnx__ModelProto m;
-    Onnx__GraphProto g;
-    Onnx__OperatorSetIdProto *opsets[4];
-} MB;
-
-static void *mb_alloc(MB *b, size_t n)
-{
-    void *p = arena_alloc(b->a, n);
-    assert_non_null(p);
-    return p;
-}
-
-static ProtobufCBinaryData bin(MB *b, const char *s)
-{
-    ProtobufCBinaryData r;
-    r.len = strlen(s);
-    r.data = (uint8_t *)arena_strdup(b->a, s);
-    return r;
-}
-
-/* Splits "a,b,,c" into binary strings (empty entries kept). */
-static ProtobufCBinaryData *split(MB *b, const char *list, size_t *n)
-{
-    *n = 0;
-    if (!*list)
-        return NULL;
-    ProtobufCBinaryData *r = mb_alloc(b, MB_CAP * sizeof(*r));
-    const char *p = list;
-    for (;;) {
-        size_t len = strcspn(p, ",");
-        char tmp[128];
-        assert_true(len < sizeof(tmp));
-        memcpy(tmp, p, len);
-        tmp[len] = '\0';
-        r[(*n)++] = bin(b, tmp);
-        if (!p[len])
-            break;
-        p += len + 1;
-    }
-    return r;
-}
-
-static void mb_opset(MB *b, const char *domain, int64_t version)
-{
-    Onnx__OperatorSetIdProto *o = mb_alloc(b, sizeof(*o));
-    onnx__operator_set_id_proto__init(o);
-    o->has_domain = 1;
-    o->domain = bin(b, domain);
-    o->has_version = 1;
-    o->version = version;
-    b->opsets[b->m.n_opset_import++] = o;
-}
-
-/* A model with producer "test" 1.0, IR version 8 and default opset (if > 0). */
-static MB *mb_new(int64_t opset)
-{
-    Arena *a = arena_new();
-    assert_non_null(a);
-    MB *b = arena_alloc(a, sizeof(*b));
-    assert_non_null(b);
-    b->a = a;
-    onnx__model_proto__init(&b->m);
-    onnx__graph_proto__init(&b->g);
-    b->m.has_ir_version = 1;
-    b->m.ir_version = 8;
-    b->m.has_producer_name = 1;
-    b->m.producer_name = bin(b, "test");
-    b->m.has_producer_version = 1;
-    b->m.producer_version = bin(b, "1.0");
-    b->m.opset_import = b->opsets;
-    if (opset > 0)
-        mb_opset(b, "", opset);
-    b->m.graph = &b->g;
-    b->g.node = mb_alloc(b, MB_CAP * sizeof(void *));
-    b->g.initializer = mb_alloc(b, MB_CAP * sizeof(void *));
-    b->g.input = mb_alloc(b, MB_CAP * sizeof(void *));
-    b->g.output = mb_alloc(b, MB_CAP * sizeof(void *));
-    return b;
-}
-
-static void mb_free(MB *b)
-{
-    arena_free(b->a);
-}
-
-static Onnx__ValueInfoProto *value_info(MB *b, const char *name, int dtype, int rank,
-                                        const int64_t *dims, const char *const *params)
-{
-    Onnx__ValueInfoProto *v = mb_alloc(b, sizeof(*v));
-    onnx__value_info_proto__init(v);
-    v->has_name = 1;
-    v->name = bin(b, name);
-    Onnx__TypeProto *t = mb_alloc(b, sizeof(*t));
-    onnx__type_proto__init(t);
-    Onnx__TypeProto__Tensor *tt = mb_alloc(b, sizeof(*tt));
-    onnx__type_proto__tensor__init(tt);
-    tt->has_elem_type = 1;
-    tt->elem_type = dtype;
-    if (rank >= 0) {
-        Onnx__TensorShapeProto *s = mb_alloc(b, sizeof(*s));
-        onnx__tensor_shape_proto__init(s);
-        s->n_dim = (size_t)rank;
-        s->dim = mb_alloc(b, (size_t)(rank + 1) * sizeof(void *));
-        for (int i = 0; i < rank; i++) {
-            Onnx__TensorShapeProto__Dimension *dm = mb_alloc(b, sizeof(*dm));
-            onnx__tensor_shape_proto__dimension__init(dm);
-            if (params && params[i]) {
-                dm->value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM;
-                dm->dim_param = bin(b, params[i]);
-            } else if (dims[i] != INT64_MIN) {
-                dm->value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
-                dm->dim_value = dims[i];
-            }
-            s->dim[i] = dm;
-        }
-        tt->shape = s;
-    }
-    t->tensor_type = tt;
-    v->type = t;
-    return v;
-}
-
-/* A graph input; rank -1 gives no shape; dims[i] == INT64_MIN gives neither value
- * nor param; params[i] != NULL gives a symbolic dim. */
-static void mb_input(MB *b, const char *name, int dtype, int rank, const int64_t *dims,
-                     const char *const *params)
-{
-    b->g.input[b->g.n_input++] = value_info(b, name, dtype, rank, dims, params);
-}
-
-static void mb_output(MB *b, const char *name, int dtype)
-{
-    b->g.output[b->g.n_output++] = value_info(b, name, dtype, -1, NULL, NULL);
-}
-
-/* A TensorProto without data. */
-static Onnx__TensorProto *mb_tensor(MB *b, const char *name, int dtype, int rank,
-                                    const int64_t *dims)
-{
-    Onnx__TensorProto *t = mb_alloc(b, sizeof(*t));
-    onnx__tensor_proto__init(t);
-    if (name) {
-        t->has_name = 1;
-        t->name = bin(b, name);
-    }
-    t->has_data_type = 1;
-    t->data_type = dtype;
-    t->n_dims = (size_t)rank;
-    t->dims = mb_alloc(b, (size_t)(rank + 1) * sizeof(int64_t));
-    memcpy(t->dims, dims, (size_t)rank * sizeof(int64_t));
-    return t;
-}
-
-static Onnx__TensorProto *tensor_raw(MB *b, const char *name, int dtype, int rank,
-                                     const int64_t *dims, const void *data, size_t nbytes)
-{
-    Onnx__TensorProto *t = mb_tensor(b, name, dtype, rank, dims);
-    t->has_raw_data = 1;
-    t->raw_data.len = nbytes;
-    t->raw_data.data = mb_alloc(b, nbytes);
-    memcpy(t->raw_data.data, data, nbytes);
-    return t;
-}
-
-static Onnx__TensorProto *tensor_floats(MB *b, const char *name, int rank, const int64_t *dims,
-                                        const float *v, size_t n)
-{
-    Onnx__TensorProto *t = mb_tensor(b, name, 1, rank, dims);
-    t->n_float_data = n;
-    t->float_data = mb_alloc(b, n * sizeof(float));
-    memcpy(t->float_data, v, n * sizeof(float));
-    return t;
-}
-
-static void mb_init(MB *b, Onnx__TensorProto *t)
-{
-    b->g.initializer[b->g.n_initializer++] = t;
-}
-
-/* A node in the default domain; inputs and outputs as "a,b,,c". */
-static Onnx__NodeProto *mb_node(MB *b, const char *op, const char *name, const char *in,
-                                const char *out)
-{
-    Onnx__NodeProto *n = mb_alloc(b, sizeof(*n));
-    onnx__node_proto__init(n);
-    n->has_op_type = 1;
-    n->op_type = bin(b, op);
-    if (name) {
-        n->has_name = 1;
-        n->name = bin(b, name);
-    }
-    n->input = split(b, in, &n->n_input);
-    n->output = split(b, out, &n->n_output);
-    n->attribute = mb_alloc(b, MB_CAP * sizeof(void *));
-    b->g.node[b->g.n_node++] = n;
-    return n;
-}
-
-static Onnx__AttributeProto *mb_attr(MB *b, Onnx__NodeProto *n, const char *name, int type)
-{
-    Onnx__AttributeProto *a = mb_alloc(b, sizeof(*a));
-    onnx__attribute_proto__init(a);
-    a->has_name = 1;
-    a->name = bin(b, name);
-    a->has_type = 1;
-    a->type = type;
-    n->attribute[n->n_attribute++] = a;
-    return a;
-}
-
-static void attr_float(MB *b, Onnx__NodeProto *n, const char *name, float v)
-{
-    Onnx__AttributeProto *a = mb_attr(b, n, name, AT_FLOAT);
-    a->has_f = 1;
-    a->f = v;
-}
-
-static void attr_int(MB *b, Onnx__NodeProto *n, const char *name, int64_t v)
-{
-    Onnx__AttributeProto *a = mb_attr(b, n, name, AT_INT);
-    a->has_i = 1;
-    a->i = v;
-}
-
-static void attr_ints(MB *b, Onnx__NodeProto *n, const char *name, size_t k, const int64_t *v)
-{
-    Onnx__AttributeProto *a = mb_attr(b, n, name, AT_INTS);
-    a->n_ints = k;
-    a->ints = mb_alloc(b, (k + 1) * sizeof(int64_t));
-    memcpy(a->ints, v, k * sizeof(int64_t));
-}
-
-static uint8_t *mb_pack(MB *b, size_t *len)
-{
-    *len = onnx__model_proto__get_packed_size(&b->m);
-    uint8_t *buf = mb_alloc(b, *len + 1);
-    assert_int_equal(onnx__model_proto__pack(&b->m, buf), *len);
-    return buf;
-}
 
 static Graph *mb_load(MB *b, Diag *d)
 {
@@ -317,13 +71,13 @@ static MB *conv_model(bool raw)
     for (int i = 0; i < 18; i++)
         w[i] = (float)i * 0.25f;
     mb_input(b, "x", 1, 4, DIMS_1144, NULL);
-    mb_init(b, raw ? tensor_raw(b, "w", 1, 4, DIMS_W, w, sizeof(w))
-                   : tensor_floats(b, "w", 4, DIMS_W, w, 18));
-    mb_init(b, tensor_floats(b, "b", 1, DIMS_B, bias, 2));
+    mb_init(b, raw ? mb_tensor_raw(b, "w", 1, 4, DIMS_W, w, sizeof(w))
+                   : mb_tensor_floats(b, "w", 4, DIMS_W, w, 18));
+    mb_init(b, mb_tensor_floats(b, "b", 1, DIMS_B, bias, 2));
     Onnx__NodeProto *n = mb_node(b, "Conv", "conv1", "x,w,b", "y");
     const int64_t ks[] = {3, 3}, pads[] = {1, 1, 1, 1};
-    attr_ints(b, n, "kernel_shape", 2, ks);
-    attr_ints(b, n, "pads", 4, pads);
+    mb_attr_ints(b, n, "kernel_shape", 2, ks);
+    mb_attr_ints(b, n, "pads", 4, pads);
     mb_output(b, "y", 1);
     return b;
 }
@@ -402,12 +156,12 @@ static void test_constant_nodes(void **state)
     const float cv[] = {1.0f, 2.0f, 3.0f};
     mb_input(b, "x", 1, 1, d3, NULL);
     Onnx__NodeProto *c = mb_node(b, "Constant", "c0", "", "c");
-    mb_attr(b, c, "value", AT_TENSOR)->t = tensor_floats(b, NULL, 1, d3, cv, 3);
+    mb_attr(b, c, "value", AT_TENSOR)->t = mb_tensor_floats(b, NULL, 1, d3, cv, 3);
     Onnx__NodeProto *s = mb_node(b, "Constant", "c1", "", "s");
-    attr_float(b, s, "value_float", 2.5f);
+    mb_attr_float(b, s, "value_float", 2.5f);
     Onnx__NodeProto *k = mb_node(b, "Constant", "c2", "", "k");
     const int64_t kv[] = {4, 5};
-    attr_ints(b, k, "value_ints", 2, kv);
+    mb_attr_ints(b, k, "value_ints", 2, kv);
     mb_node(b, "Add", "add", "x,c", "t");
     mb_node(b, "Mul", "mul", "t,s", "y");
     mb_output(b, "y", 1);
@@ -509,24 +263,24 @@ static void test_attributes(void **state)
     (void)state;
     MB *b = relu_model(13);
     Onnx__NodeProto *n = b->g.node[0];
-    attr_float(b, n, "f", 0.125f);
-    attr_int(b, n, "i", -7);
+    mb_attr_float(b, n, "f", 0.125f);
+    mb_attr_int(b, n, "i", -7);
     Onnx__AttributeProto *sa = mb_attr(b, n, "s", AT_STRING);
     sa->has_s = 1;
-    sa->s = bin(b, "nearest");
+    sa->s = mb_bin(b, "nearest");
     Onnx__AttributeProto *fs = mb_attr(b, n, "fs", AT_FLOATS);
     float fv[] = {1.5f, 2.5f};
     fs->n_floats = 2;
     fs->floats = fv;
     const int64_t iv[] = {1, 2, 3};
-    attr_ints(b, n, "is", 3, iv);
+    mb_attr_ints(b, n, "is", 3, iv);
     Onnx__AttributeProto *ss = mb_attr(b, n, "ss", AT_STRINGS);
-    ProtobufCBinaryData sv[2] = {bin(b, "a"), bin(b, "bc")};
+    ProtobufCBinaryData sv[2] = {mb_bin(b, "a"), mb_bin(b, "bc")};
     ss->n_strings = 2;
     ss->strings = sv;
     const int64_t two[] = {2};
     const int64_t lv[] = {10, 20};
-    mb_attr(b, n, "t", AT_TENSOR)->t = tensor_raw(b, NULL, 7, 1, two, lv, sizeof(lv));
+    mb_attr(b, n, "t", AT_TENSOR)->t = mb_tensor_raw(b, NULL, 7, 1, two, lv, sizeof(lv));
     Graph *g = expect_ok(b);
     const Node *nd = &g->nodes[0];
     assert_int_equal(nd->n_attrs, 7);
@@ -590,7 +344,7 @@ static void test_unsupported_ops(void **state)
     mb_node(b, "Bar", "n2", "z1", "z2");
     mb_node(b, "Foo", "n3", "z2", "z3");
     mb_node(b, "Baz", NULL, "z3", "z4")->has_domain = 1;
-    b->g.node[4]->domain = bin(b, "com.x");
+    b->g.node[4]->domain = mb_bin(b, "com.x");
     expect_fail(b, ST_UNSUPPORTED, "n1", "Foo",
                 "unsupported ops: Foo (2 nodes, first \"n1\"), Bar (1 node, first \"n2\"), "
                 "com.x.Baz (1 node, first node #4)");
@@ -604,7 +358,7 @@ static void test_custom_domain(void **state)
     mb_opset(b, "com.x", 1);
     Onnx__NodeProto *n = b->g.node[0];
     n->has_domain = 1;
-    n->domain = bin(b, "com.x");
+    n->domain = mb_bin(b, "com.x");
     expect_fail(b, ST_UNSUPPORTED, "r", "com.x.Relu", "com.x.Relu (1 node, first \"r\")");
     mb_free(b);
 }
@@ -654,30 +408,30 @@ static void test_initializer_checks(void **state)
     const int64_t d34[] = {3, 4};
     float ten[10] = {0};
     MB *b = relu_model(13);
-    mb_init(b, tensor_floats(b, "w", 2, d34, ten, 10));
+    mb_init(b, mb_tensor_floats(b, "w", 2, d34, ten, 10));
     expect_fail(b, ST_BAD_MODEL, "", "", "initializer \"w\" has 10 floats, dims [3,4] need 12");
     mb_free(b);
 
     b = relu_model(13);
-    mb_init(b, tensor_raw(b, "w", 1, 2, d34, ten, 40));
+    mb_init(b, mb_tensor_raw(b, "w", 1, 2, d34, ten, 40));
     expect_fail(b, ST_BAD_MODEL, "", "",
                 "initializer \"w\" has 40 bytes of raw_data, dims [3,4] need 48");
     mb_free(b);
 
     b = relu_model(13);
     const int64_t neg[] = {3, -4};
-    mb_init(b, tensor_floats(b, "w", 2, neg, ten, 10));
+    mb_init(b, mb_tensor_floats(b, "w", 2, neg, ten, 10));
     expect_fail(b, ST_BAD_MODEL, "", "", "initializer \"w\" has negative dim -4");
     mb_free(b);
 
     b = relu_model(13);
     const int64_t huge[] = {(int64_t)1 << 40, (int64_t)1 << 40};
-    mb_init(b, tensor_floats(b, "w", 2, huge, ten, 1));
+    mb_init(b, mb_tensor_floats(b, "w", 2, huge, ten, 1));
     expect_fail(b, ST_LIMIT, "", "", "initializer \"w\" has dims [1099511627776,");
     mb_free(b);
 
     b = relu_model(13);
-    mb_init(b, tensor_raw(b, "h", 10, 1, DIMS_B, ten, 4));   /* float16 */
+    mb_init(b, mb_tensor_raw(b, "h", 10, 1, DIMS_B, ten, 4));   /* float16 */
     expect_fail(b, ST_UNSUPPORTED, "", "", "initializer \"h\" has element type float16");
     mb_free(b);
 
@@ -693,7 +447,7 @@ static void test_initializer_checks(void **state)
     mb_free(b);
 
     b = relu_model(13);
-    mb_init(b, tensor_raw(b, "y", 1, 1, DIMS_B, ten, 8));   /* Relu also makes "y" */
+    mb_init(b, mb_tensor_raw(b, "y", 1, 1, DIMS_B, ten, 8));   /* Relu also makes "y" */
     expect_fail(b, ST_BAD_MODEL, "r", "Relu", "output \"y\" redefines initializer \"y\"");
     mb_free(b);
 }
@@ -801,7 +555,7 @@ static void test_graph_structure(void **state)
     b = relu_model(13);
     const float sc[] = {1, 1, 2, 2};
     const int64_t d4[] = {4};
-    mb_init(b, tensor_floats(b, "scales", 1, d4, sc, 4));
+    mb_init(b, mb_tensor_floats(b, "scales", 1, d4, sc, 4));
     mb_node(b, "Resize", "rs", "y,,scales", "z");
     g = expect_ok(b);
     assert_int_equal(g->nodes[1].n_in, 3);
@@ -854,8 +608,8 @@ static Graph *load_external(const char *dir, const char *location, Diag *d)
         Onnx__StringStringEntryProto *e = mb_alloc(b, sizeof(*e));
         onnx__string_string_entry_proto__init(e);
         e->has_key = e->has_value = 1;
-        e->key = bin(b, kv[i][0]);
-        e->value = bin(b, kv[i][1]);
+        e->key = mb_bin(b, kv[i][0]);
+        e->value = mb_bin(b, kv[i][1]);
         t->external_data[i] = e;
     }
     mb_init(b, t);

@@ -207,6 +207,75 @@ static void test_plan_buffers_no_in_place_on_broadcast(void **state) {
     ir_graph_free(g);
 }
 
+/* A symbolic dimension nobody fixed cannot be planned: a diagnostic naming the node. */
+static void test_plan_buffers_unknown_shape(void **state) {
+    (void)state;
+    Graph *g = ir_graph_new();
+    assert_non_null(g);
+    g->opset = 13;
+    int x = ir_add_tensor(g, "x", TK_INPUT, DT_F32);
+    g->tensors[x].rank = 2;
+    g->tensors[x].dims[0] = -1;
+    g->tensors[x].dim_param[0] = "batch";
+    g->tensors[x].dims[1] = 8;
+    int a = add_value(g, "a"), y = add_value(g, "y");
+    set_io(g, x, y);
+    assert_true(ir_add_node(g, OP_RELU, "r1", &x, 1, &a, 1) >= 0);
+    assert_true(ir_add_node(g, OP_RELU, "r2", &a, 1, &y, 1) >= 0);
+    Diag d = {0};
+    assert_true(ir_infer_shapes(g, &d));
+    assert_false(pass_plan_buffers(g, &d));
+    assert_int_equal(d.code, ST_UNSUPPORTED);
+    assert_string_equal(d.node, "r1");
+    assert_string_equal(d.op, "Relu");
+    ir_graph_free(g);
+}
+
+static void record_pass(const Graph *g, const char *name, void *ctx) {
+    char *log = ctx;
+    (void)g;
+    strcat(log, name);
+    strcat(log, " ");
+}
+
+static void test_pipeline_order_and_observer(void **state) {
+    (void)state;
+    int n;
+    const Pass *p = passes_pipeline(&n);
+    assert_int_equal(n, 4);
+    for (int i = 0; i < n; i++)   /* names are unique, for --print-ir-after=PASS */
+        for (int j = i + 1; j < n; j++)
+            assert_true(strcmp(p[i].name, p[j].name) != 0);
+
+    Graph *g = ir_graph_new();
+    assert_non_null(g);
+    g->opset = 13;
+    int x = ir_add_tensor(g, "x", TK_INPUT, DT_F32);
+    g->tensors[x].rank = 1;
+    g->tensors[x].dims[0] = 16;
+    int a = add_value(g, "a"), y = add_value(g, "y");
+    set_io(g, x, y);
+    assert_true(ir_add_node(g, OP_RELU, "r1", &x, 1, &a, 1) >= 0);
+    assert_true(ir_add_node(g, OP_IDENTITY, "id", &a, 1, &y, 1) >= 0);
+    Diag d = {0};
+    assert_true(ir_infer_shapes(g, &d));
+    char log[256] = "";
+    assert_true(passes_run(g, record_pass, log, &d));
+    assert_string_equal(log, "import fold_constants remove_dead fuse plan_buffers ");
+    assert_int_equal(g->n_nodes, 1);          /* the Identity is gone, Relu writes y */
+    assert_int_equal(g->nodes[0].out[0], y);
+    assert_int_equal(g->arena_bytes, 0);      /* nothing intermediate is left */
+
+    /* An invalid imported graph is reported before any pass runs. */
+    g->nodes[0].in[0] = 1000;
+    log[0] = '\0';
+    Diag d2 = {0};
+    assert_false(passes_run(g, record_pass, log, &d2));
+    assert_int_equal(d2.code, ST_INTERNAL);
+    assert_string_equal(log, "");
+    ir_graph_free(g);
+}
+
 /* ------------------------------------------------------------ BasicUNet */
 
 #ifdef ONNXC_HAVE_FRONTEND
@@ -285,6 +354,8 @@ int main(void) {
         cmocka_unit_test(test_print),
         cmocka_unit_test(test_plan_buffers_in_place),
         cmocka_unit_test(test_plan_buffers_no_in_place_on_broadcast),
+        cmocka_unit_test(test_plan_buffers_unknown_shape),
+        cmocka_unit_test(test_pipeline_order_and_observer),
 #ifdef ONNXC_HAVE_FRONTEND
         cmocka_unit_test(test_basic_unet_pipeline),
 #endif
