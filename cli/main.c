@@ -25,7 +25,7 @@ enum { EXIT_MODEL = 1, EXIT_USAGE = 2 };
 #define MAX_FILES 64
 
 typedef struct ShapeArg {
-    const char *input;           /* graph input name */
+    char input[256];             /* graph input name */
     int rank;
     int64_t dims[IR_MAX_RANK];
 } ShapeArg;
@@ -97,12 +97,10 @@ static bool parse_shape(const char *s, ShapeArg *out)
     const char *eq = strrchr(s, '=');
     if (!eq || eq == s)
         return false;
-    char *name = malloc((size_t)(eq - s) + 1);
-    if (!name)
+    if ((size_t)(eq - s) >= sizeof out->input)
         return false;
-    memcpy(name, s, (size_t)(eq - s));
-    name[eq - s] = '\0';
-    out->input = name;
+    memcpy(out->input, s, (size_t)(eq - s));
+    out->input[eq - s] = '\0';
     out->rank = 0;
     const char *p = eq + 1;
     while (*p) {
@@ -420,7 +418,7 @@ static int cmd_run(Options *o)
         }
         for (int k = 0; k < o->n_inputs && o->n_shapes < MAX_SHAPES; k++) {
             ShapeArg *s = &o->shapes[o->n_shapes++];
-            s->input = probe->tensors[probe->inputs[k]].name;
+            snprintf(s->input, sizeof s->input, "%s", probe->tensors[probe->inputs[k]].name);
             s->rank = in[k].rank;
             memcpy(s->dims, in[k].dims, sizeof s->dims);
             if (in[k].dtype != DT_F32) {
