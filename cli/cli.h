@@ -35,6 +35,14 @@ typedef struct Options {
     const char *print_after;     /* --print-ir-after=PASS */
     const char *inputs[MAX_FILES], *outputs[MAX_FILES];
     int n_inputs, n_outputs;
+    bool trace;                  /* compile --trace */
+    bool report;                 /* compile --report */
+    bool plan;                   /* dump --plan */
+    bool json;                   /* dump --format json */
+    uint64_t seed;               /* verify --seed */
+    double atol, rtol;           /* verify --atol, --rtol */
+    const char *cc;              /* verify --cc */
+    const char *keep;            /* verify --keep DIR */
 } Options;
 
 /* Prints "onnxc: error: " + fmt (one %s, arg) + a pointer to --help on stderr;
@@ -54,6 +62,9 @@ Graph *front_half(const Options *o, char *assumed, size_t size, PassObserver obs
 FILE *open_tmp(const char *path, char *tmp, size_t size);
 /* fclose that also reports an earlier write error; true when all went well. */
 bool close_file(FILE *f);
+/* FNV-1a 64 of the file's bytes into *out (cg_fnv1a64); false (and *out = 0)
+ * when it cannot be read. */
+bool hash_file(const char *path, uint64_t *out);
 /* The part of path after the last '/'. */
 const char *base_name(const char *path);
 
@@ -61,5 +72,6 @@ int cmd_compile(const Options *o);
 int cmd_dump(const Options *o);
 int cmd_dot(const Options *o);
 int cmd_run(Options *o);
+int cmd_verify(Options *o);
 
 #endif

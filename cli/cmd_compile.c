@@ -41,7 +41,8 @@ int cmd_compile(const Options *o)
         return usage_error("--name '%s' is not a C identifier", o->name);
     }
     CgOptions cg = {.name = name, .header_name = base_name(h_path),
-                    .assumptions = assumed[0] ? assumed : NULL};
+                    .assumptions = assumed[0] ? assumed : NULL, .trace = o->trace};
+    hash_file(o->model, &cg.model_hash);
     FILE *cf = open_tmp(o->out, c_tmp, sizeof c_tmp);
     FILE *hf = open_tmp(h_path, h_tmp, sizeof h_tmp);
     Diag d = {0};
@@ -69,6 +70,8 @@ int cmd_compile(const Options *o)
         remove(c_tmp);
         remove(h_tmp);
     }
+    if (status == 0 && o->report)
+        ir_print_report(g, stdout);
     free(h_path);
     free(stem);
     ir_graph_free(g);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_dump.c - `onnxc dump` (the IR after the pipeline, or after every pass)
- * and `onnxc dot` (the optimized graph for Graphviz).
+ * cmd_dump.c - `onnxc dump` (the IR after the pipeline or after every pass,
+ * the buffer plan with --plan, JSON with --format json) and `onnxc dot` (the
+ * optimized graph for Graphviz).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,7 +34,11 @@ int cmd_dump(const Options *o)
                           &status);
     if (!g)
         return status;
-    if (!observe)
+    if (o->json)
+        ir_print_json(g, stdout);
+    else if (o->plan)
+        ir_print_plan(g, stdout);
+    else if (!observe)
         ir_print(g, stdout);
     ir_graph_free(g);
     return 0;

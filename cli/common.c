@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "codegen.h"
 #include "onnx.h"
 
 int usage_error(const char *fmt, const char *arg)
@@ -115,4 +116,22 @@ const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
+}
+
+bool hash_file(const char *path, uint64_t *out)
+{
+    *out = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    uint64_t h = CG_FNV1A64_INIT;
+    unsigned char buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        h = cg_fnv1a64(h, buf, n);
+    bool ok = !ferror(f);
+    fclose(f);
+    if (ok)
+        *out = h;
+    return ok;
 }

@@ -24,18 +24,28 @@ static const char shape_help[] =
 
 static const Command commands[] = {
     {"compile",
-     "onnxc compile MODEL.onnx -o OUT.c [--name NAME] [--shape INPUT=D0,D1,...]...\n"
+     "onnxc compile MODEL.onnx -o OUT.c [--name NAME] [--trace] [--report] [--shape ...]\n"
      "  Writes OUT.c and OUT.h: standalone C11 with the weights baked in, no malloc,\n"
      "  no stdio, linking with -lm at most.\n"
      "  -o OUT.c                 the C file to write; the header goes beside it\n"
      "  --name NAME              prefix of every emitted symbol (a C identifier;\n"
-     "                           default: OUT's base name)\n"},
+     "                           default: OUT's base name)\n"
+     "  --trace                  after every node, call the application's hook\n"
+     "                           NAME_trace(node, name, op, rank, dims, data); compiled\n"
+     "                           only with -DNAME_TRACE (see the emitted header)\n"
+     "  --report                 print per-layer MACs and bytes, and the tensors\n"
+     "                           that make the activation peak, on stdout\n"},
     {"dump",
      "onnxc dump MODEL.onnx [--print-ir-after-all | --print-ir-after=PASS] [--shape ...]\n"
      "  Prints the IR after the whole pipeline (one line per node, with types and\n"
      "  arena offsets), after import and every pass, or after one pass.\n"
      "  --print-ir-after-all     the IR after import and after every pass\n"
-     "  --print-ir-after=PASS    the IR after one pass (import or a pass below)\n"},
+     "  --print-ir-after=PASS    the IR after one pass (import or a pass below)\n"
+     "  --plan                   the buffer plan instead: one row per planned tensor\n"
+     "                           (size, lifetime in schedule steps, offset, timeline),\n"
+     "                           the arena, the lower bound and the efficiency\n"
+     "  --format text|json       json: the optimized IR and the plan as one JSON\n"
+     "                           object, for tools (default text)\n"},
     {"dot",
      "onnxc dot MODEL.onnx [-o GRAPH.dot] [--shape ...]\n"
      "  Writes the optimized graph for Graphviz (`dot -Tsvg GRAPH.dot`): fused\n"
@@ -48,6 +58,20 @@ static const Command commands[] = {
      "  files' shapes pin the model's symbolic dims.\n"
      "  --input IN.pb            a graph input (f32), in graph order\n"
      "  --output OUT.pb          where to write a graph output, in graph order\n"},
+    {"verify",
+     "onnxc verify MODEL.onnx [--input IN.pb ...] [--seed N] [--atol A] [--rtol R]\n"
+     "             [--cc CC] [--keep DIR] [--shape ...]\n"
+     "  Runs the reference interpreter and the emitted C (compiled with --trace by\n"
+     "  the system C compiler) on the same input, compares every node's output and\n"
+     "  names the first node whose output differs by more than A + R*|reference|.\n"
+     "  Exit 0 when every node agrees, 1 with that node named otherwise.\n"
+     "  --input IN.pb            a graph input (TensorProto, f32), in graph order;\n"
+     "                           without it, uniform random in [-1,1) from --seed\n"
+     "  --seed N                 seed of the random input (default 1)\n"
+     "  --atol A, --rtol R       tolerance (default 1e-5 and 1e-4)\n"
+     "  --cc CC                  the C compiler (default: $CC, else cc)\n"
+     "  --keep DIR               keep the emitted C, the driver and the traces in DIR\n"
+     "                           (default: a temporary directory, removed after)\n"},
 };
 
 static const Command *find_command(const char *name)
@@ -126,6 +150,9 @@ static bool parse_shape(const char *s, ShapeArg *out)
 static int parse_args(int argc, char **argv, Options *o)
 {
     memset(o, 0, sizeof *o);
+    o->seed = 1;
+    o->atol = 1e-5;
+    o->rtol = 1e-4;
     if (argc < 2)
         return usage_error("%s", "no command given");
     o->cmd = argv[1];
@@ -151,6 +178,33 @@ static int parse_args(int argc, char **argv, Options *o)
             if (o->n_shapes == MAX_SHAPES || !parse_shape(a + 8, &o->shapes[o->n_shapes]))
                 return usage_error("bad --shape '%s' (expected INPUT=D0,D1,...)", a + 8);
             o->n_shapes++;
+        } else if (strcmp(a, "--trace") == 0) {
+            o->trace = true;
+        } else if (strcmp(a, "--report") == 0) {
+            o->report = true;
+        } else if (strcmp(a, "--plan") == 0) {
+            o->plan = true;
+        } else if ((strcmp(a, "--format") == 0 && next) || strncmp(a, "--format=", 9) == 0) {
+            const char *f = a[8] == '=' ? a + 9 : argv[++i];
+            if (strcmp(f, "json") != 0 && strcmp(f, "text") != 0)
+                return usage_error("unknown --format '%s' (text or json)", f);
+            o->json = strcmp(f, "json") == 0;
+        } else if (strcmp(a, "--seed") == 0 && next) {
+            char *end;
+            errno = 0;
+            o->seed = strtoull(argv[++i], &end, 10);
+            if (errno || end == argv[i] || *end)
+                return usage_error("bad --seed '%s'", argv[i]);
+        } else if ((strcmp(a, "--atol") == 0 || strcmp(a, "--rtol") == 0) && next) {
+            char *end;
+            double v = strtod(argv[++i], &end);
+            if (end == argv[i] || *end || !(v >= 0))
+                return usage_error("bad tolerance '%s'", argv[i]);
+            *(a[2] == 'a' ? &o->atol : &o->rtol) = v;
+        } else if (strcmp(a, "--cc") == 0 && next) {
+            o->cc = argv[++i];
+        } else if (strcmp(a, "--keep") == 0 && next) {
+            o->keep = argv[++i];
         } else if (strcmp(a, "--print-ir-after-all") == 0) {
             o->print_all = true;
         } else if (strncmp(a, "--print-ir-after=", 17) == 0) {
@@ -210,5 +264,7 @@ int main(int argc, char **argv)
         return cmd_dot(&o);
     if (strcmp(o.cmd, "run") == 0)
         return cmd_run(&o);
+    if (strcmp(o.cmd, "verify") == 0)
+        return cmd_verify(&o);
     return usage_error("unknown command '%s'", o.cmd);
 }
