@@ -124,7 +124,9 @@ static bool emit_model(const Options *o, const Graph *g, const char *dir)
     FILE *cf = fopen(c_path, "w"), *hf = fopen(h_path, "w");
     Diag d = {0};
     bool ok = cf && hf && cg_emit(g, &cg, cf, hf, &d);
-    bool closed = (!cf || close_file(cf)) & (!hf || close_file(hf));
+    bool c_closed = !cf || close_file(cf);   /* close both, whatever happens */
+    bool h_closed = !hf || close_file(hf);
+    bool closed = c_closed && h_closed;
     if (!ok && d.code != ST_OK)
         model_error(o, &d);
     else if (!ok || !closed)
