@@ -53,4 +53,11 @@ typedef struct CgPlan {
 /* Writes the header (banner, guard, macros, prototypes). */
 void cg_emit_header(const CgPlan *pl, FILE *h);
 
+/* emit_trace.c: with opt->trace, the declaration of the user's hook NAME_trace
+ * (inside #ifdef NAME_TRACE) for the header, and the call after node `node`
+ * whose output is at the C expression `ptr`, for NAME_run_ws. Both write
+ * nothing when opt->trace is false. */
+void cg_emit_trace_decl(const CgPlan *pl, FILE *h);
+void cg_emit_trace_call(const CgPlan *pl, int node, const char *ptr, FILE *c);
+
 #endif

@@ -12,6 +12,9 @@ typedef struct CgOptions {
     const char *name;          /* C prefix for every emitted symbol (a valid identifier) */
     const char *header_name;   /* file name the .c includes, e.g. "unet_gen.h" */
     const char *assumptions;   /* text for the header, e.g. "batch=1 assumed for dim 'batch'"; may be NULL */
+    uint64_t model_hash;       /* FNV-1a 64 of the model file's bytes, for NAME_MODEL_HASH; 0: none */
+    bool trace;                /* emit a call to NAME_trace after every node, compiled only
+                                * with -DNAME_TRACE (see cg_emit_trace_call) */
 } CgOptions;
 
 /* Writes the C source to c_out and the header to h_out from a graph that went
@@ -19,6 +22,11 @@ typedef struct CgOptions {
  * function of the graph and options (byte-identical across runs). False with d
  * filled when the graph holds something codegen cannot emit. */
 bool cg_emit(const Graph *g, const CgOptions *opt, FILE *c_out, FILE *h_out, Diag *d);
+
+/* FNV-1a, 64 bits, continuing from h (start with CG_FNV1A64_INIT): the model
+ * hash of the emitted header. */
+#define CG_FNV1A64_INIT 0xcbf29ce484222325ULL
+uint64_t cg_fnv1a64(uint64_t h, const void *data, size_t n);
 
 /* Turns any string into a C identifier (letters, digits, '_'; not starting with a
  * digit; never empty), written to buf. */

@@ -182,7 +182,8 @@ static bool clashes_internal(const Emitter *e, const char *s)
         return true;
     size_t nl = strlen(e->pl.opt->name);
     if (strncmp(s, e->pl.opt->name, nl) == 0 &&
-        (strcmp(s + nl, "_run") == 0 || strcmp(s + nl, "_run_ws") == 0))
+        (strcmp(s + nl, "_run") == 0 || strcmp(s + nl, "_run_ws") == 0 ||
+         strcmp(s + nl, "_trace") == 0))
         return true;
     if ((s[0] == 't' || s[0] == 'n') && s[1] >= '0' && s[1] <= '9') {
         size_t j = 1;
@@ -562,6 +563,7 @@ static void emit_run(const Emitter *e, FILE *c)
         }
         ptr_expr(e, ni->out, buf, sizeof buf);
         fprintf(c, "%s);\n", buf);
+        cg_emit_trace_call(&e->pl, i, buf, c);
     }
     /* outputs that no node writes into the caller's array: inputs, constants,
      * and a tensor listed twice among the outputs */

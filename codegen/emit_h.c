@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * emit_h.c - writes the header of an emitted model: banner, include guard,
- * workspace and weight sizes, shape macros for every input and output, and the
- * prototypes of NAME_run and NAME_run_ws.
+ * workspace and weight sizes, the model hash, shape macros for every input and
+ * output, and the prototypes of NAME_run and NAME_run_ws (and, with tracing, of
+ * the user's NAME_trace hook). Every macro starts with NAME_ upper-cased and every
+ * function with NAME_, so headers of several models coexist in one program.
  *
  * Only sanitized identifiers from CgPlan reach preprocessor lines; model names
  * appear only inside comments, quoted by cg_quote. Everything printed is a pure
@@ -82,7 +84,11 @@ void cg_emit_header(const CgPlan *pl, FILE *h)
     fprintf(h, "\n#define %s_WORKSPACE_ALIGN 64 /* bytes; for %s_run_ws */\n", u, n);
     fprintf(h, "#define %s_WEIGHT_BYTES ", u);
     put_int(h, pl->weight_bytes);
-    fputs(" /* static const weights in the .c file */\n\n", h);
+    fputs(" /* static const weights in the .c file */\n", h);
+    if (pl->opt->model_hash)
+        fprintf(h, "#define %s_MODEL_HASH 0x%016" PRIx64 "ULL /* FNV-1a 64 of the model file */\n",
+                u, pl->opt->model_hash);
+    fputc('\n', h);
 
     for (int k = 0; k < pl->n_params; k++) {
         emit_value_macros(pl, h, k);
@@ -106,6 +112,7 @@ void cg_emit_header(const CgPlan *pl, FILE *h)
             "int %s_run_ws(", u, u, u, n);
     emit_params(pl, h, true);
     fputs(");\n\n", h);
+    cg_emit_trace_decl(pl, h);
     fputs("#ifdef __cplusplus\n}\n#endif\n\n", h);
     fprintf(h, "#endif /* ONNXC_GENERATED_%s_H */\n", u);
 }

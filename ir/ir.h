@@ -317,7 +317,33 @@ bool ir_verify(const Graph *g, Diag *d);
  *   %7 = Conv(%0, %1, %2) {group=1 kernel_shape=[5,5]} act=silu : f32[1,32,28,28] @0   # "conv1"
  * preceded by inputs/constants and followed by outputs and the plan summary. */
 void ir_print(const Graph *g, FILE *out);
-/* Graphviz (dot) form. */
+/* Graphviz (dot) form: one box per node (fused activations, output shape and
+ * arena offset in the label), weights listed in their node, edges labelled with
+ * the tensor they carry. */
 void ir_print_dot(const Graph *g, FILE *out);
+
+/* Lifetimes over the schedule (lifetime.c): for every tensor, first[t] = the
+ * step (node index) that produces it, -1 for inputs and constants, and last[t]
+ * = the last step that reads it (first[t] when nobody does, -1 when neither).
+ * Both arrays hold g->n_tensors ints. */
+void ir_lifetimes(const Graph *g, int *first, int *last);
+/* Bytes a planned tensor occupies in the arena (ir_nbytes rounded up to 64). */
+int64_t ir_planned_bytes(const Tensor *t);
+/* The step at which the planned tensors (offset >= 0) live at once take the
+ * most bytes (tensors sharing bytes in place counted once); *bytes receives
+ * that sum, which equals g->arena_lower_bound. -1 when nothing is planned. */
+int ir_peak_step(const Graph *g, const int *first, const int *last, int64_t *bytes);
+
+/* The buffer plan of a planned graph as a table (print_plan.c): one row per
+ * planned tensor with its bytes, lifetime, offset and an ASCII timeline, then
+ * the arena, the lower bound, the efficiency (lower bound / arena) and the
+ * tensors live at the peak. Prints one line saying so when g is not planned. */
+void ir_print_plan(const Graph *g, FILE *out);
+/* The graph and its plan as one JSON object (print_json.c): valid JSON (UTF-8;
+ * invalid bytes in names become U+FFFD), deterministic, keys documented there. */
+void ir_print_json(const Graph *g, FILE *out);
+/* Per-layer cost of a planned graph (print_report.c): MACs, bytes read (inputs
+ * and weights) and written per node, totals, and the tensors at the peak. */
+void ir_print_report(const Graph *g, FILE *out);
 
 #endif

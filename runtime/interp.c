@@ -409,6 +409,12 @@ static bool bind(Interp *st, const float *const *inputs, float *const *outputs)
 
 bool rt_interpret(const Graph *g, const float *const *inputs, float *const *outputs, Diag *d)
 {
+    return rt_interpret_traced(g, inputs, outputs, NULL, NULL, d);
+}
+
+bool rt_interpret_traced(const Graph *g, const float *const *inputs, float *const *outputs,
+                         RtTraceFn fn, void *ctx, Diag *d)
+{
     Interp st = {.g = g, .d = d};
     size_t nt = g->n_tensors > 0 ? (size_t)g->n_tensors : 1;
     st.buf = calloc(nt, sizeof *st.buf);
@@ -421,8 +427,12 @@ bool rt_interpret(const Graph *g, const float *const *inputs, float *const *outp
         ir_count_uses(g, st.uses);
         ok = bind(&st, inputs, outputs);
     }
-    for (int i = 0; ok && i < g->n_nodes; i++)
-        ok = run_node(&st, &g->nodes[i]);
+    for (int i = 0; ok && i < g->n_nodes; i++) {
+        const Node *n = &g->nodes[i];
+        ok = run_node(&st, n);
+        if (ok && fn && n->n_out > 0 && n->out[0] >= 0 && st.buf[n->out[0]])
+            fn(ctx, i, st.buf[n->out[0]], (long long)ir_numel(&g->tensors[n->out[0]]));
+    }
     for (int i = 0; ok && i < g->n_outputs; i++) {
         const Tensor *t = &g->tensors[g->outputs[i]];
         const float *src = t->kind == TK_CONST ? (const float *)t->data : st.buf[g->outputs[i]];

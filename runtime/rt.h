@@ -32,4 +32,12 @@ struct Diag;
 bool rt_interpret(const struct Graph *g, const float *const *inputs, float *const *outputs,
                   struct Diag *d);
 
+/* Called by rt_interpret_traced after node `node` (schedule index) ran, with
+ * its first output: f32, n elements, valid only during the call. */
+typedef void (*RtTraceFn)(void *ctx, int node, const float *y, long long n);
+/* rt_interpret, calling fn (when not NULL) after every node: `onnxc verify`
+ * compares these per-node outputs with the emitted code's. */
+bool rt_interpret_traced(const struct Graph *g, const float *const *inputs,
+                         float *const *outputs, RtTraceFn fn, void *ctx, struct Diag *d);
+
 #endif

@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: MIT
+# The debugging tools (tests/tools/check_cli.cmake): every --help, dump --plan
+# and --format json, compile --report, `onnxc verify` on a good build and on
+# kernels broken on purpose. And the trace hooks of `compile --trace`: the
+# emitted file compiles with the strict flags with and without -DNAME_TRACE,
+# and without it links and runs with no hook defined (e2e_trace_off).
+if(NOT TARGET onnxc)
+  return()
+endif()
+find_program(ONNXC_PYTHON3 python3)
+foreach(check help verify_ok verify_broken dump)
+  add_test(NAME cli_${check}
+           COMMAND ${CMAKE_COMMAND} -DONNXC=$<TARGET_FILE:onnxc> -DSRC=${PROJECT_SOURCE_DIR}
+                   -DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli_${check} -DCHECK=${check}
+                   -DCC=${CMAKE_C_COMPILER} -DPYTHON=${ONNXC_PYTHON3}
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/tools/check_cli.cmake)
+endforeach()
+
+set(trace_dir ${CMAKE_CURRENT_BINARY_DIR}/trace)
+set(relu_data ${CMAKE_CURRENT_SOURCE_DIR}/data/relu_opset12)
+if(EXISTS ${relu_data}/input_b1.f32)
+  add_custom_command(
+    OUTPUT ${trace_dir}/traced.c ${trace_dir}/traced.h
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${trace_dir}
+    COMMAND $<TARGET_FILE:onnxc> compile ${CMAKE_CURRENT_SOURCE_DIR}/models/relu_opset12.onnx
+            -o ${trace_dir}/traced.c --trace --shape x=1,1,28,28
+    DEPENDS onnxc ${CMAKE_CURRENT_SOURCE_DIR}/models/relu_opset12.onnx
+    COMMENT "onnxc compile --trace relu_opset12"
+    VERBATIM)
+  add_executable(e2e_trace_off e2e_main.c ${trace_dir}/traced.c)
+  target_include_directories(e2e_trace_off PRIVATE ${trace_dir})
+  target_compile_definitions(e2e_trace_off PRIVATE "E2E_HEADER=\"traced.h\"" E2E_RUN=traced_run
+    E2E_RUN_WS=traced_run_ws E2E_WS_BYTES=TRACED_WORKSPACE_BYTES E2E_WS_ALIGN=TRACED_WORKSPACE_ALIGN)
+  target_link_libraries(e2e_trace_off PRIVATE onnxc_warnings m)
+  add_test(NAME e2e_trace_off COMMAND e2e_trace_off ${relu_data}/input_b1.f32 ${relu_data}/output_b1.f32)
+  foreach(def "" "-DTRACED_TRACE")
+    string(REPLACE "-D" "_" suffix "${def}")
+    add_test(NAME e2e_trace_strict${suffix}
+             COMMAND ${CMAKE_C_COMPILER} -std=c11 -Wall -Wextra -Wpedantic -Werror -O1 ${def}
+                     -c ${trace_dir}/traced.c -o ${trace_dir}/strict${suffix}.o)
+  endforeach()
+endif()
