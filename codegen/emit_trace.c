@@ -56,9 +56,10 @@ void cg_emit_trace_decl(const CgPlan *pl, FILE *h)
             " * its output (f32, row-major, shape dims[0..rank-1]), which it must not\n"
             " * modify. Without -D%s_TRACE the .c file neither calls nor needs it. */\n"
             "void %s_trace(int node, const char *name, const char *op, int rank,\n"
-            "              const long long *dims, const float *data);\n"
+            "%*sconst long long *dims, const float *data);\n"
             "#endif\n\n",
-            pl->upper, pl->upper, pl->opt->name, pl->upper, pl->opt->name);
+            pl->upper, pl->upper, pl->opt->name, pl->upper, pl->opt->name,
+            (int)strlen(pl->opt->name) + 12, "");
 }
 
 void cg_emit_trace_call(const CgPlan *pl, int node, const char *ptr, FILE *c)

@@ -193,10 +193,22 @@ static void dot_quoted(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* Appends printf-style text to label while it has room. */
+static void label_add(char *label, size_t size, size_t *len, const char *fmt, const char *a,
+                      const char *b)
+{
+    if (*len < size)
+        *len += (size_t)snprintf(label + *len, size - *len, fmt, a, b);
+}
+
 void ir_print_dot(const Graph *g, FILE *out)
 {
     char type[256];
     fputs("digraph onnxc {\n  rankdir=TB;\n  node [fontname=\"monospace\" fontsize=10];\n", out);
+    if (g->arena_bytes >= 0)
+        fprintf(out, "  label=\"arena %lld bytes, lower bound %lld bytes; fused nodes in blue, "
+                     "@offset = the output's place in the arena\";\n",
+                (long long)g->arena_bytes, (long long)g->arena_lower_bound);
     for (int k = 0; k < g->n_inputs; k++) {
         const Tensor *t = &g->tensors[g->inputs[k]];
         ir_format_type(t, type, sizeof type);
@@ -208,18 +220,28 @@ void ir_print_dot(const Graph *g, FILE *out)
     }
     for (int i = 0; i < g->n_nodes; i++) {
         const Node *n = &g->nodes[i];
-        char label[512];
-        size_t len = (size_t)snprintf(label, sizeof label, "%s%s%s", op_name(n->op),
-                                      n->act != ACT_NONE ? " + " : "",
-                                      n->act != ACT_NONE ? act_name(n->act) : "");
-        if (n->name[0] && len < sizeof label)
-            len += (size_t)snprintf(label + len, sizeof label - len, "\n%s", n->name);
-        if (n->n_out > 0 && n->out[0] >= 0 && len < sizeof label) {
+        char label[1024];
+        size_t len = 0;
+        label_add(label, sizeof label, &len, "%s%s", op_name(n->op), "");
+        if (n->act != ACT_NONE)
+            label_add(label, sizeof label, &len, " + %s%s", act_name(n->act), " (fused)");
+        if (n->name[0])
+            label_add(label, sizeof label, &len, "\n%s%s", n->name, "");
+        for (int k = 0; k < n->n_in; k++) {   /* weights are not drawn as nodes: list them */
+            if (n->in[k] < 0 || g->tensors[n->in[k]].kind != TK_CONST)
+                continue;
+            ir_format_type(&g->tensors[n->in[k]], type, sizeof type);
+            label_add(label, sizeof label, &len, "\nconst %s%s", type, "");
+        }
+        if (n->n_out > 0 && n->out[0] >= 0) {
             const Tensor *t = &g->tensors[n->out[0]];
+            char where[64] = "";
             ir_format_type(t, type, sizeof type);
-            len += (size_t)snprintf(label + len, sizeof label - len, "\n%s", type);
-            if (t->offset >= 0 && len < sizeof label)
-                snprintf(label + len, sizeof label - len, " @%lld", (long long)t->offset);
+            if (t->offset >= 0)
+                snprintf(where, sizeof where, " @%lld", (long long)t->offset);
+            else if (g->arena_bytes >= 0 && t->is_output)
+                snprintf(where, sizeof where, " @out");
+            label_add(label, sizeof label, &len, "\n-> %s%s", type, where);
         }
         fprintf(out, "  n%d [shape=box style=rounded label=", i);
         dot_quoted(out, label);

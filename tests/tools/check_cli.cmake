@@ -7,7 +7,7 @@
 #                 node's output in the emitted C) is named as the first divergence,
 #                 for a Conv and an Add
 #   dump          dump --plan and --format json (validated by PYTHON's json.tool
-#                 when given), and compile --report
+#                 when given), compile --report, and dot
 set(model ${SRC}/models/basic_unet.onnx)
 file(MAKE_DIRECTORY ${WORK})
 
@@ -75,6 +75,10 @@ elseif(CHECK STREQUAL "dump")
   expect("31360000" "${out}" "compile --report")
   expect("peak 225792 bytes at node" "${out}" "compile --report")
   onnxc(2 dump ${model} --format yaml)
+  onnxc(0 dot ${model} -o ${WORK}/unet.dot --shape x=1,1,28,28)
+  file(READ ${WORK}/unet.dot dot)
+  expect("Conv + silu (fused)\\n/down_layers.0/Conv\\nconst f32[32,1,5,5]\\nconst f32[32]\\n-> f32[1,32,28,28] @0"
+         "${dot}" "onnxc dot")
 else()
   message(FATAL_ERROR "unknown CHECK '${CHECK}'")
 endif()
