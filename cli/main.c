@@ -41,6 +41,7 @@ typedef struct Options {
     const char *print_after;     /* --print-ir-after=PASS */
     const char *inputs[MAX_FILES], *outputs[MAX_FILES];
     int n_inputs, n_outputs;
+    OnnxLimits limits;           /* --max-bytes ...; zero fields: defaults */
 } Options;
 
 static const char usage_text[] =
@@ -61,6 +62,10 @@ static const char usage_text[] =
     "options:\n"
     "  --shape INPUT=D0,D1,...  fix the shape of a graph input (symbolic dims are\n"
     "                           otherwise assumed to be 1, with a warning)\n"
+    "  --max-bytes N            largest model file, total constant data and activation\n"
+    "                           arena (default 4G; suffixes K, M, G)\n"
+    "  --max-elements N         largest tensor in elements (default 1G)\n"
+    "  --max-nodes N            most nodes, and values of each kind (default 1M)\n"
     "  -h, --help               this text;  --version  the version\n"
     "\n"
     "passes, in order: ";
@@ -107,7 +112,7 @@ static bool parse_shape(const char *s, ShapeArg *out)
         char *end;
         errno = 0;
         long long v = strtoll(p, &end, 10);
-        if (end == p || errno || v < 0 || v > ((int64_t)1 << 40) || out->rank == IR_MAX_RANK)
+        if (end == p || errno || v < 1 || v > ((int64_t)1 << 40) || out->rank == IR_MAX_RANK)
             return false;
         out->dims[out->rank++] = v;
         if (*end == ',')
@@ -117,6 +122,25 @@ static bool parse_shape(const char *s, ShapeArg *out)
         p = end;
     }
     return out->rank > 0;
+}
+
+/* "64M" -> 67108864: a positive count with an optional binary suffix K, M, G. */
+static bool parse_size(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    int shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30, end++;
+    if (end == s || *end || errno || v < 1 || v > (INT64_MAX >> shift))
+        return false;
+    *out = (int64_t)v << shift;
+    return true;
 }
 
 static int parse_args(int argc, char **argv, Options *o)
@@ -143,6 +167,16 @@ static int parse_args(int argc, char **argv, Options *o)
             if (o->n_shapes == MAX_SHAPES || !parse_shape(a + 8, &o->shapes[o->n_shapes]))
                 return usage_error("bad --shape '%s' (expected INPUT=D0,D1,...)", a + 8);
             o->n_shapes++;
+        } else if (strcmp(a, "--max-bytes") == 0 && next) {
+            if (!parse_size(argv[++i], &o->limits.max_total_bytes))
+                return usage_error("bad --max-bytes '%s'", argv[i]);
+            o->limits.max_file_bytes = o->limits.max_total_bytes;
+        } else if (strcmp(a, "--max-elements") == 0 && next) {
+            if (!parse_size(argv[++i], &o->limits.max_elements))
+                return usage_error("bad --max-elements '%s'", argv[i]);
+        } else if (strcmp(a, "--max-nodes") == 0 && next) {
+            if (!parse_size(argv[++i], &o->limits.max_nodes))
+                return usage_error("bad --max-nodes '%s'", argv[i]);
         } else if (strcmp(a, "--print-ir-after-all") == 0) {
             o->print_all = true;
         } else if (strncmp(a, "--print-ir-after=", 17) == 0) {
@@ -245,13 +279,15 @@ static Graph *front_half(const Options *o, char *assumed, size_t size, PassObser
                          void *ctx, int *status)
 {
     Diag d = {0};
-    Graph *g = onnx_load_file(o->model, NULL, &d);
+    Graph *g = onnx_load_file(o->model, &o->limits, &d);
     if (!g) {
         *status = model_error(o, &d);
         return NULL;
     }
-    if ((*status = pin_shapes(o, g, assumed, size)) != 0 || !ir_infer_shapes(g, &d) ||
-        !passes_run(g, obs, ctx, &d)) {
+    /* limits are checked on the pinned inputs and again on the planned graph */
+    if ((*status = pin_shapes(o, g, assumed, size)) != 0 ||
+        !onnx_check_limits(g, &o->limits, &d) || !ir_infer_shapes(g, &d) ||
+        !passes_run(g, obs, ctx, &d) || !onnx_check_limits(g, &o->limits, &d)) {
         if (*status == 0)
             *status = model_error(o, &d);
         ir_graph_free(g);
@@ -326,9 +362,16 @@ static int cmd_compile(const Options *o)
         fprintf(stderr, "onnxc: error: %s: write failed: %s\n", o->out, strerror(errno));
         status = EXIT_MODEL;
     }
-    if (status == 0 && (rename(c_tmp, o->out) != 0 || rename(h_tmp, h_path) != 0)) {
+    /* The header first: if the .c cannot follow, the new header is removed again,
+     * so the two files appear together or not at all. */
+    if (status == 0 && rename(h_tmp, h_path) != 0) {
+        fprintf(stderr, "onnxc: error: %s: cannot rename into place: %s\n", h_path,
+                strerror(errno));
+        status = EXIT_MODEL;
+    } else if (status == 0 && rename(c_tmp, o->out) != 0) {
         fprintf(stderr, "onnxc: error: %s: cannot rename into place: %s\n", o->out,
                 strerror(errno));
+        remove(h_path);
         status = EXIT_MODEL;
     }
     if (status != 0) {
@@ -403,7 +446,7 @@ static int cmd_run(Options *o)
     Graph *g = NULL;
     {
         Diag ld = {0};
-        Graph *probe = onnx_load_file(o->model, NULL, &ld);
+        Graph *probe = onnx_load_file(o->model, &o->limits, &ld);
         if (!probe) {
             arena_free(a);
             return model_error(o, &ld);
