@@ -161,11 +161,13 @@ static int parse_args(int argc, char **argv, Options *o)
             o->name = argv[++i];
         } else if (strcmp(a, "--shape") == 0 && next) {
             if (o->n_shapes == MAX_SHAPES || !parse_shape(argv[++i], &o->shapes[o->n_shapes]))
-                return usage_error("bad --shape '%s' (expected INPUT=D0,D1,...)", argv[i]);
+                return usage_error("bad --shape '%s' (expected INPUT=D0,D1,... with every "
+                                   "D >= 1)", argv[i]);
             o->n_shapes++;
         } else if (strncmp(a, "--shape=", 8) == 0) {
             if (o->n_shapes == MAX_SHAPES || !parse_shape(a + 8, &o->shapes[o->n_shapes]))
-                return usage_error("bad --shape '%s' (expected INPUT=D0,D1,...)", a + 8);
+                return usage_error("bad --shape '%s' (expected INPUT=D0,D1,... with every "
+                                   "D >= 1)", a + 8);
             o->n_shapes++;
         } else if (strcmp(a, "--max-bytes") == 0 && next) {
             if (!parse_size(argv[++i], &o->limits.max_total_bytes))

@@ -50,7 +50,8 @@ typedef struct OnnxTensor {
 } OnnxTensor;
 /* Reads a TensorProto file; data lives in arena a. False with d filled on error. */
 bool onnx_read_tensor(const char *path, Arena *a, OnnxTensor *out, Diag *d);
-/* Writes a TensorProto file (raw_data). False with d filled on error. */
+/* Writes a TensorProto file (raw_data) through PATH.tmp renamed into place, so
+ * a failure leaves no half-written file. False with d filled on error. */
 bool onnx_write_tensor(const char *path, const OnnxTensor *t, Diag *d);
 
 #endif

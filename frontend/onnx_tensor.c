@@ -511,15 +511,23 @@ bool onnx_write_tensor(const char *path, const OnnxTensor *t, Diag *d)
     if (!buf)
         return diag_fail(d, ST_NOMEM, NULL, "out of memory writing \"%s\"", path);
     onnx__tensor_proto__pack(&p, buf);
-    FILE *f = fopen(path, "wb");
+    /* a temporary beside the file, renamed over it: never a half-written file */
+    char tmp[4096];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+        free(buf);
+        return diag_fail(d, ST_IO, NULL, "cannot write \"%s\": path too long", path);
+    }
+    FILE *f = fopen(tmp, "wb");
     if (!f) {
         free(buf);
-        return diag_fail(d, ST_IO, NULL, "cannot create \"%s\": %s", path, strerror(errno));
+        return diag_fail(d, ST_IO, NULL, "cannot create \"%s\": %s", tmp, strerror(errno));
     }
     bool ok = fwrite(buf, 1, len, f) == len;
     ok = (fclose(f) == 0) && ok;
     free(buf);
-    if (!ok)
+    if (!ok || rename(tmp, path) != 0) {
+        remove(tmp);
         return diag_fail(d, ST_IO, NULL, "cannot write \"%s\"", path);
+    }
     return true;
 }

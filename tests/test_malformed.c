@@ -52,6 +52,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    if (getenv("ONNXC_KEEP_TMP")) {            /* for looking at the cases by hand */
+        fprintf(stderr, "test_malformed: kept %s\n", tmp_root);
+        return 0;
+    }
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
     return system(cmd) == 0 ? 0 : -1;
@@ -434,6 +438,30 @@ static void test_zero_size_input(void **state)
     mb_free(b);
     expect_refusal(dir, NULL, "tensor \"x\" (f32[1,0,4,4]) is empty; onnxc does not compile "
                               "zero-size tensors");
+}
+
+/* Pads and a stride so large that a window start (out * stride - pad) no longer
+ * fits the kernels' int: refused by shape inference. */
+static void test_huge_pads_and_stride(void **state)
+{
+    (void)state;
+    static const int64_t dx[] = {1, 1, 1024, 1}, dw[] = {1, 1, 1, 1};
+    const float w[1] = {1.0f};
+    const int64_t pads[] = {(int64_t)1 << 30, 0, (int64_t)1 << 30, 0};
+    const int64_t strides[] = {(int64_t)1 << 30, 1};
+    MB *b = mb_new(13);
+    mb_input(b, "x", 1, 4, dx, NULL);
+    mb_init(b, mb_tensor_floats(b, "w", 4, dw, w, 1));
+    Onnx__NodeProto *n = mb_node(b, "Conv", "conv1", "x,w", "y");
+    mb_attr_ints(b, n, "pads", 4, pads);
+    mb_attr_ints(b, n, "strides", 2, strides);
+    mb_output(b, "y", 1);
+    char dir[256];
+    new_dir(dir, sizeof dir);
+    write_model(dir, b);
+    mb_free(b);
+    expect_refusal(dir, NULL, "node \"conv1\" (Conv): padded input 2147484672 or kernel extent 1 "
+                              "is larger than 1073741824");
 }
 
 /* Resize to a huge output: refused by the limits after shape inference. */
@@ -913,6 +941,7 @@ int main(void)
         cmocka_unit_test(test_dims_overflow),
         cmocka_unit_test(test_negative_pad),
         cmocka_unit_test(test_zero_size_input),
+        cmocka_unit_test(test_huge_pads_and_stride),
         cmocka_unit_test(test_huge_activation),
         cmocka_unit_test(test_external_data),
         cmocka_unit_test(test_hostile_name_in_error),
