@@ -10,8 +10,9 @@
  * what counts as a finding (abort()) besides a crash or a sanitizer report: an
  * ST_INTERNAL error (a pass left the IR invalid), a failure without a message,
  * an error line with a control byte, emitted text that differs between two
- * runs, or emitted text with a byte that is not printable ASCII, a trigraph or
- * a line splice (model text must never reach the output raw).
+ * runs, emitted text with a byte that is not printable ASCII, a trigraph or a
+ * line splice (model text must never reach the output raw), or an IR dump or
+ * dot file with a byte that is not printable.
  *
  * Built with -fsanitize=fuzzer for libFuzzer (ONNXC_FUZZ), and without it into
  * fuzz_replay, which runs the same function on files (regression tests).
@@ -62,6 +63,30 @@ static void check_text(const char *s, size_t n)
             finding("\"??\" (trigraph start) in emitted code", NULL);
         if (c == '\\' && i + 1 < n && s[i + 1] == '\n')
             finding("line splice in emitted code", NULL);
+    }
+}
+
+/* `onnxc dump` and `onnxc dot` text: printable ASCII and newlines only. */
+static void check_printed(const Graph *g)
+{
+    for (int dot = 0; dot < 2; dot++) {
+        char *text = NULL;
+        size_t n = 0;
+        FILE *f = open_memstream(&text, &n);
+        if (!f)
+            abort();
+        if (dot)
+            ir_print_dot(g, f);
+        else
+            ir_print(g, f);
+        fclose(f);
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)text[i];
+            if (c != '\n' && (c < 0x20 || c >= 0x7f))
+                finding(dot ? "non-printable byte in the dot output"
+                            : "non-printable byte in the IR dump", NULL);
+        }
+        free(text);
     }
 }
 
@@ -168,6 +193,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ir_graph_free(g);
         return 0;
     }
+    check_printed(g);
     Emitted a = emit(g, &d);
     if (!a.ok) {
         check_refusal(&d);

@@ -83,7 +83,8 @@ static int run_dir(const char *dir)
         n++;
     }
     closedir(dp);
-    qsort(names, n, sizeof *names, compare);
+    if (n > 0)              /* qsort(NULL, 0, ...) is undefined */
+        qsort(names, n, sizeof *names, compare);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         struct stat st;

@@ -5,7 +5,8 @@
 # grows is build-fuzz/corpus/ (kept between runs); seeds are fuzz/corpus/ (tiny
 # U-Nets from fuzz/make_seeds.py), tests/fuzz_regressions/, the fixture models,
 # and the ONNX backend node tests of the ops onnxc supports when ../shared is
-# there. Crashers land in build-fuzz/artifacts/; the log is build-fuzz/fuzz-0.log.
+# there; fuzz/onnx.dict holds op and attribute names. Crashers land in
+# build-fuzz/artifacts/; the log is build-fuzz/fuzz-0.log.
 # A crasher, once fixed, goes to tests/fuzz_regressions/ (ctest replays it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,8 +33,10 @@ if [ -d "$node" ]; then
 fi
 echo "fuzz/run.sh: $(ls "$seeds" | wc -l) seeds, $(ls "$b/corpus" | wc -l) corpus inputs, ${secs}s"
 cd "$b"
+rm -f fuzz-0.log              # libFuzzer appends to it
 set +e
 ./fuzz/fuzz_compile -jobs=1 -workers=1 -max_total_time="$secs" -max_len=65536 -timeout=10 \
+    -dict="$root/fuzz/onnx.dict" \
     -rss_limit_mb=2048 -malloc_limit_mb=1024 -print_final_stats=1 \
     -artifact_prefix="$b/artifacts/" "$b/corpus" "$seeds"
 rc=$?

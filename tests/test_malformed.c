@@ -569,6 +569,44 @@ static void test_hostile_name_in_error(void **state)
                               "?\?/\\ [2J\")");
 }
 
+/* `onnxc dump` and `onnxc dot` keep model text printable, one record a line. */
+static void test_dump_escapes_names(void **state)
+{
+    (void)state;
+    static const int64_t dx[] = {1, 4};
+    MB *b = mb_new(13);
+    mb_input(b, "x\n\x1b[2J", 1, 2, dx, NULL);
+    Onnx__NodeProto *n = mb_node(b, "Relu", "r\"\n", "x\n\x1b[2J", "y");
+    mb_attr_int(b, n, "a\nb", 1);
+    mb_output(b, "y", 1);
+    char dir[256], path[600];
+    new_dir(dir, sizeof dir);
+    write_model(dir, b);
+    mb_free(b);
+    assert_int_equal(run("cd '%s' && '%s' dump model.onnx >dump.txt && '%s' dot model.onnx "
+                         ">dot.txt", dir, onnxc, onnxc), 0);
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof path, "%s/%s", dir, k ? "dot.txt" : "dump.txt");
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        int c;
+        while ((c = fgetc(f)) != EOF)
+            if (c != '\n' && (c < 0x20 || c >= 0x7f))
+                fail_msg("%s holds byte 0x%02x", path, c);
+        fclose(f);
+    }
+    char line[2048];
+    snprintf(path, sizeof path, "%s/dump.txt", dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    bool found = false;
+    while (fgets(line, sizeof line, f))
+        found |= strstr(line, "Relu(%0) {\"a\\x0ab\"=1}") != NULL &&
+                 strstr(line, "# \"r\\\"\\x0a\"") != NULL;
+    fclose(f);
+    assert_true(found);
+}
+
 /* A .h renamed into place but a .c that cannot follow: neither is left. */
 static void test_partial_write(void **state)
 {
@@ -945,6 +983,7 @@ int main(void)
         cmocka_unit_test(test_huge_activation),
         cmocka_unit_test(test_external_data),
         cmocka_unit_test(test_hostile_name_in_error),
+        cmocka_unit_test(test_dump_escapes_names),
         cmocka_unit_test(test_partial_write),
         cmocka_unit_test(test_protobuf_length_claims),
         cmocka_unit_test(test_protobuf_amplification),
