@@ -213,6 +213,15 @@ static int parse_args(int argc, char **argv, Options *o)
     return 0;
 }
 
+/* Copies s into buf with control bytes as '?' (truncated to fit). */
+static void printable(const char *s, char *buf, size_t size)
+{
+    size_t j = 0;
+    for (; *s && j + 1 < size; s++)
+        buf[j++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s;
+    buf[j] = '\0';
+}
+
 /* Applies --shape to the graph inputs, then assumes 1 for every dim still
  * symbolic, with a warning and a note for the emitted header. */
 static int pin_shapes(const Options *o, Graph *g, char *assumed, size_t size)
@@ -250,8 +259,11 @@ static int pin_shapes(const Options *o, Graph *g, char *assumed, size_t size)
             if (x->dims[i] >= 0)
                 continue;
             const char *p = x->dim_param[i] ? x->dim_param[i] : "?";
+            char pn[128], pp[128];   /* model text on a terminal: one line, no escapes */
+            printable(x->name, pn, sizeof pn);
+            printable(p, pp, sizeof pp);
             fprintf(stderr, "onnxc: warning: %s: input '%s' dim %d ('%s') is symbolic; "
-                    "assuming 1 (set it with --shape %s=...)\n", o->model, x->name, i, p, x->name);
+                    "assuming 1 (set it with --shape %s=...)\n", o->model, pn, i, pp, pn);
             x->dims[i] = 1;
             if (len < size)
                 len += (size_t)snprintf(assumed + len, size - len, "%sinput '%s' dim %d ('%s') = 1",

@@ -35,8 +35,10 @@ OnnxLimits onnx_limits_resolve(const OnnxLimits *in)
         l.max_total_bytes = (int64_t)4 << 30;
     if (l.max_file_bytes <= 0)
         l.max_file_bytes = (int64_t)4 << 30;
-    if (l.max_nodes <= 0 || l.max_nodes > ((int64_t)1 << 24))
-        l.max_nodes = l.max_nodes > 0 ? (int64_t)1 << 24 : (int64_t)1 << 20;
+    if (l.max_nodes <= 0)
+        l.max_nodes = (int64_t)1 << 20;
+    if (l.max_nodes > ((int64_t)1 << 24))  /* node indices are int, with room for edges */
+        l.max_nodes = (int64_t)1 << 24;
     if (l.max_string <= 0)
         l.max_string = (int64_t)1 << 16;
     return l;

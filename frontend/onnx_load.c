@@ -15,7 +15,8 @@
  * order), then constants made from tensor attributes. Constant nodes are not kept:
  * their output is created directly as a TK_CONST tensor. Names are looked up in a
  * hash table local to the load; the protobuf message is freed before returning and
- * the Graph owns copies of everything.
+ * the Graph owns copies of everything. Decoding draws on a memory budget and
+ * every count, string and tensor is held to the OnnxLimits (onnx_limits.c).
  */
 #include <assert.h>
 #include <limits.h>
@@ -23,7 +24,6 @@
 #include <string.h>
 
 #include "onnx_internal.h"
-
 
 /* A value name known to the loader. */
 typedef struct Value {

@@ -607,6 +607,37 @@ static void test_dump_escapes_names(void **state)
     assert_true(found);
 }
 
+/* The symbolic-dim warning quotes model names on the terminal: no control bytes. */
+static void test_warning_escapes_names(void **state)
+{
+    (void)state;
+    static const int64_t dx[] = {1, 4};
+    const char *params[] = {"batch\x1b[2J\n", NULL};
+    MB *b = mb_new(13);
+    mb_input(b, "x\r\n", 1, 2, dx, params);
+    mb_node(b, "Relu", "r", "x\r\n", "y");
+    mb_output(b, "y", 1);
+    char dir[256], path[600], line[2048];
+    new_dir(dir, sizeof dir);
+    write_model(dir, b);
+    mb_free(b);
+    assert_int_equal(run("cd '%s' && '%s' compile model.onnx -o m.c 2>err.txt", dir, onnxc), 0);
+    snprintf(path, sizeof path, "%s/err.txt", dir);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    int c, lines = 0;
+    while ((c = fgetc(f)) != EOF) {
+        lines += c == '\n';
+        if (c != '\n' && (c < 0x20 || c >= 0x7f))
+            fail_msg("stderr holds byte 0x%02x", c);
+    }
+    fclose(f);
+    assert_int_equal(lines, 1);
+    first_line(path, line, sizeof line);
+    assert_string_equal(line, "onnxc: warning: model.onnx: input 'x?\?' dim 0 ('batch?[2J?') is "
+                              "symbolic; assuming 1 (set it with --shape x?\?=...)");
+}
+
 /* A .h renamed into place but a .c that cannot follow: neither is left. */
 static void test_partial_write(void **state)
 {
@@ -984,6 +1015,7 @@ int main(void)
         cmocka_unit_test(test_external_data),
         cmocka_unit_test(test_hostile_name_in_error),
         cmocka_unit_test(test_dump_escapes_names),
+        cmocka_unit_test(test_warning_escapes_names),
         cmocka_unit_test(test_partial_write),
         cmocka_unit_test(test_protobuf_length_claims),
         cmocka_unit_test(test_protobuf_amplification),
