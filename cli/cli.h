@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "ir.h"
+#include "onnx.h"
 #include "passes.h"
 
 enum { EXIT_MODEL = 1, EXIT_USAGE = 2 };
@@ -43,6 +44,7 @@ typedef struct Options {
     double atol, rtol;           /* verify --atol, --rtol */
     const char *cc;              /* verify --cc */
     const char *keep;            /* verify --keep DIR */
+    OnnxLimits limits;           /* --max-bytes ...; zero fields: defaults */
 } Options;
 
 /* Prints "onnxc: error: " + fmt (one %s, arg) + a pointer to --help on stderr;

@@ -61,9 +61,16 @@ int cmd_compile(const Options *o)
         fprintf(stderr, "onnxc: error: %s: write failed: %s\n", o->out, strerror(errno));
         status = EXIT_MODEL;
     }
-    if (status == 0 && (rename(c_tmp, o->out) != 0 || rename(h_tmp, h_path) != 0)) {
+    /* The header first: if the .c cannot follow, the new header is removed again,
+     * so the two files appear together or not at all. */
+    if (status == 0 && rename(h_tmp, h_path) != 0) {
+        fprintf(stderr, "onnxc: error: %s: cannot rename into place: %s\n", h_path,
+                strerror(errno));
+        status = EXIT_MODEL;
+    } else if (status == 0 && rename(c_tmp, o->out) != 0) {
         fprintf(stderr, "onnxc: error: %s: cannot rename into place: %s\n", o->out,
                 strerror(errno));
+        remove(h_path);
         status = EXIT_MODEL;
     }
     if (status != 0) {

@@ -32,7 +32,7 @@ int cmd_run(Options *o)
     Graph *g = NULL;
     {
         Diag ld = {0};
-        Graph *probe = onnx_load_file(o->model, NULL, &ld);
+        Graph *probe = onnx_load_file(o->model, &o->limits, &ld);
         if (!probe) {
             arena_free(a);
             return model_error(o, &ld);

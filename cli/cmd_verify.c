@@ -290,7 +290,7 @@ static int compare_trace(const Options *o, const Graph *g, const NodeOut *ref, c
 static int read_inputs(Options *o, Arena *a, OnnxTensor *in)
 {
     Diag d = {0};
-    Graph *probe = onnx_load_file(o->model, NULL, &d);
+    Graph *probe = onnx_load_file(o->model, &o->limits, &d);
     if (!probe)
         return model_error(o, &d);
     int status = 0;

@@ -34,6 +34,15 @@ int model_error(const Options *o, const Diag *d)
 
 /* Applies --shape to the graph inputs, then assumes 1 for every dim still
  * symbolic, with a warning and a note for the emitted header. */
+/* Copies s into buf with control bytes as '?' (truncated to fit). */
+static void printable(const char *s, char *buf, size_t size)
+{
+    size_t j = 0;
+    for (; *s && j + 1 < size; s++)
+        buf[j++] = ((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s;
+    buf[j] = '\0';
+}
+
 static int pin_shapes(const Options *o, Graph *g, char *assumed, size_t size)
 {
     assumed[0] = '\0';
@@ -69,8 +78,11 @@ static int pin_shapes(const Options *o, Graph *g, char *assumed, size_t size)
             if (x->dims[i] >= 0)
                 continue;
             const char *p = x->dim_param[i] ? x->dim_param[i] : "?";
+            char pn[128], pp[128];   /* model text on a terminal: one line, no escapes */
+            printable(x->name, pn, sizeof pn);
+            printable(p, pp, sizeof pp);
             fprintf(stderr, "onnxc: warning: %s: input '%s' dim %d ('%s') is symbolic; "
-                    "assuming 1 (set it with --shape %s=...)\n", o->model, x->name, i, p, x->name);
+                    "assuming 1 (set it with --shape %s=...)\n", o->model, pn, i, pp, pn);
             x->dims[i] = 1;
             if (len < size)
                 len += (size_t)snprintf(assumed + len, size - len, "%sinput '%s' dim %d ('%s') = 1",
@@ -84,13 +96,15 @@ Graph *front_half(const Options *o, char *assumed, size_t size, PassObserver obs
                   int *status)
 {
     Diag d = {0};
-    Graph *g = onnx_load_file(o->model, NULL, &d);
+    Graph *g = onnx_load_file(o->model, &o->limits, &d);
     if (!g) {
         *status = model_error(o, &d);
         return NULL;
     }
-    if ((*status = pin_shapes(o, g, assumed, size)) != 0 || !ir_infer_shapes(g, &d) ||
-        !passes_run(g, obs, ctx, &d)) {
+    /* limits are checked on the pinned inputs and again on the planned graph */
+    if ((*status = pin_shapes(o, g, assumed, size)) != 0 ||
+        !onnx_check_limits(g, &o->limits, &d) || !ir_infer_shapes(g, &d) ||
+        !passes_run(g, obs, ctx, &d) || !onnx_check_limits(g, &o->limits, &d)) {
         if (*status == 0)
             *status = model_error(o, &d);
         ir_graph_free(g);

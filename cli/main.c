@@ -20,7 +20,11 @@ typedef struct Command {
 
 static const char shape_help[] =
     "  --shape INPUT=D0,D1,...  fix the shape of a graph input; symbolic dims not\n"
-    "                           fixed are assumed to be 1, with a warning\n";
+    "                           fixed are assumed to be 1, with a warning\n"
+    "  --max-bytes N            largest model file, total constant data and activation\n"
+    "                           arena (default 4G; suffixes K, M, G)\n"
+    "  --max-elements N         largest tensor in elements (default 1G)\n"
+    "  --max-nodes N            most nodes, and values of each kind (default 1M)\n";
 
 static const Command commands[] = {
     {"compile",
@@ -135,7 +139,7 @@ static bool parse_shape(const char *s, ShapeArg *out)
         char *end;
         errno = 0;
         long long v = strtoll(p, &end, 10);
-        if (end == p || errno || v < 0 || v > ((int64_t)1 << 40) || out->rank == IR_MAX_RANK)
+        if (end == p || errno || v < 1 || v > ((int64_t)1 << 40) || out->rank == IR_MAX_RANK)
             return false;
         out->dims[out->rank++] = v;
         if (*end == ',')
@@ -145,6 +149,25 @@ static bool parse_shape(const char *s, ShapeArg *out)
         p = end;
     }
     return out->rank > 0;
+}
+
+/* "64M" -> 67108864: a positive count with an optional binary suffix K, M, G. */
+static bool parse_size(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    int shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30, end++;
+    if (end == s || *end || errno || v < 1 || v > (INT64_MAX >> shift))
+        return false;
+    *out = (int64_t)v << shift;
+    return true;
 }
 
 static int parse_args(int argc, char **argv, Options *o)
@@ -172,12 +195,24 @@ static int parse_args(int argc, char **argv, Options *o)
             o->name = argv[++i];
         } else if (strcmp(a, "--shape") == 0 && next) {
             if (o->n_shapes == MAX_SHAPES || !parse_shape(argv[++i], &o->shapes[o->n_shapes]))
-                return usage_error("bad --shape '%s' (expected INPUT=D0,D1,...)", argv[i]);
+                return usage_error("bad --shape '%s' (expected INPUT=D0,D1,... with every "
+                                   "D >= 1)", argv[i]);
             o->n_shapes++;
         } else if (strncmp(a, "--shape=", 8) == 0) {
             if (o->n_shapes == MAX_SHAPES || !parse_shape(a + 8, &o->shapes[o->n_shapes]))
-                return usage_error("bad --shape '%s' (expected INPUT=D0,D1,...)", a + 8);
+                return usage_error("bad --shape '%s' (expected INPUT=D0,D1,... with every "
+                                   "D >= 1)", a + 8);
             o->n_shapes++;
+        } else if (strcmp(a, "--max-bytes") == 0 && next) {
+            if (!parse_size(argv[++i], &o->limits.max_total_bytes))
+                return usage_error("bad --max-bytes '%s'", argv[i]);
+            o->limits.max_file_bytes = o->limits.max_total_bytes;
+        } else if (strcmp(a, "--max-elements") == 0 && next) {
+            if (!parse_size(argv[++i], &o->limits.max_elements))
+                return usage_error("bad --max-elements '%s'", argv[i]);
+        } else if (strcmp(a, "--max-nodes") == 0 && next) {
+            if (!parse_size(argv[++i], &o->limits.max_nodes))
+                return usage_error("bad --max-nodes '%s'", argv[i]);
         } else if (strcmp(a, "--trace") == 0) {
             o->trace = true;
         } else if (strcmp(a, "--report") == 0) {

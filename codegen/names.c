@@ -69,7 +69,7 @@ static const char *const reserved[] = {
     "imaginary", "I", "noreturn", "assert", "linux", "unix", "i386", "INFINITY",
     "NAN", "HUGE_VAL", "HUGE_VALF", "HUGE_VALL", "EDOM", "ERANGE", "EILSEQ",
     "math_errhandling", "MATH_ERRNO", "MATH_ERREXCEPT", "float_t", "double_t",
-    "memcpy", "expf",
+    "memcpy", "expf", "signgam",
 };
 
 bool cg_is_reserved(const char *id)

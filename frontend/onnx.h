@@ -8,11 +8,16 @@
 
 #include "ir.h"
 
-/* Limits on what a model may ask for; zero fields take the defaults below. */
+/* Limits on what a model may ask for; zero fields take the defaults below
+ * (`onnxc --max-bytes` etc. set them). */
 typedef struct OnnxLimits {
     int64_t max_rank;          /* default IR_MAX_RANK */
-    int64_t max_elements;      /* per tensor; default 1 << 30 */
-    int64_t max_total_bytes;   /* all constant data together; default 4 GiB */
+    int64_t max_elements;      /* per tensor, constant or computed; default 1 << 30 */
+    int64_t max_total_bytes;   /* all constant data together, and the activation
+                                * arena; default 4 GiB */
+    int64_t max_file_bytes;    /* the model file, refused before it is read; default 4 GiB */
+    int64_t max_nodes;         /* nodes, and values of each kind; default 1 << 20, at most 1 << 24 */
+    int64_t max_string;        /* bytes of one name or string attribute; default 65536 */
 } OnnxLimits;
 
 /* Reads and decodes the model at path into a new Graph (owned by the caller, free
@@ -27,6 +32,14 @@ Graph *onnx_load_file(const char *path, const OnnxLimits *limits, Diag *d);
 Graph *onnx_load_buffer(const void *data, size_t size, const char *name,
                         const OnnxLimits *limits, Diag *d);
 
+/* Checks a graph after shape inference or the passes against the limits: every
+ * computed tensor and graph input of known shape has at most max_elements and
+ * at least one element, and the planned activation arena is at most
+ * max_total_bytes. False with d filled (ST_LIMIT, ST_UNSUPPORTED). limits may
+ * be NULL (defaults). Run it before anything allocates per-tensor memory
+ * (the interpreter) or emits arrays (codegen). */
+bool onnx_check_limits(const Graph *g, const OnnxLimits *limits, Diag *d);
+
 /* A tensor read from a serialized TensorProto (.pb) file, for `onnxc run`. */
 typedef struct OnnxTensor {
     DType dtype;
@@ -37,7 +50,8 @@ typedef struct OnnxTensor {
 } OnnxTensor;
 /* Reads a TensorProto file; data lives in arena a. False with d filled on error. */
 bool onnx_read_tensor(const char *path, Arena *a, OnnxTensor *out, Diag *d);
-/* Writes a TensorProto file (raw_data). False with d filled on error. */
+/* Writes a TensorProto file (raw_data) through PATH.tmp renamed into place, so
+ * a failure leaves no half-written file. False with d filled on error. */
 bool onnx_write_tensor(const char *path, const OnnxTensor *t, Diag *d);
 
 #endif

@@ -64,7 +64,7 @@ static bool convert_attr(OnnxCtx *c, const Onnx__AttributeProto *a, const OnnxWh
     memset(out, 0, sizeof(*out));
     out->tensor = -1;
     OnnxWhere wa = {w->node, w->op, "attribute name"};
-    if (!onnx_copy_str(ar, a->name, &wa, &out->name, d))
+    if (!onnx_copy_str(ar, c->lim.max_string, a->name, &wa, &out->name, d))
         return false;
     if (!*out->name)
         return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op, "attribute with no name");
@@ -88,7 +88,7 @@ static bool convert_attr(OnnxCtx *c, const Onnx__AttributeProto *a, const OnnxWh
         return true;
     case AT_STRING:
         out->type = AT_STRING;
-        return onnx_copy_str(ar, a->s, &wv, &out->s, d);
+        return onnx_copy_str(ar, c->lim.max_string, a->s, &wv, &out->s, d);
     case AT_TENSOR: {
         out->type = AT_TENSOR;
         if (!a->t)
@@ -124,7 +124,7 @@ static bool convert_attr(OnnxCtx *c, const Onnx__AttributeProto *a, const OnnxWh
         if (!s)
             return diag_fail_named(d, ST_NOMEM, w->node, w->op, "out of memory");
         for (size_t k = 0; k < a->n_strings; k++)
-            if (!onnx_copy_str(ar, a->strings[k], &wv, &s[k], d))
+            if (!onnx_copy_str(ar, c->lim.max_string, a->strings[k], &wv, &s[k], d))
                 return false;
         out->strings = s;
         out->n = (int)a->n_strings;
@@ -175,7 +175,7 @@ bool onnx_constant_node(OnnxCtx *c, const Onnx__NodeProto *p, const char *out_na
     const Onnx__AttributeProto *a = p->attribute[0];
     const char *name;
     OnnxWhere wn = {w->node, w->op, "attribute name"};
-    if (!onnx_copy_str(c->g->arena, a->name, &wn, &name, d))
+    if (!onnx_copy_str(c->g->arena, c->lim.max_string, a->name, &wn, &name, d))
         return false;
     char what[200];
     snprintf(what, sizeof(what), "Constant value \"%s\"", out_name);

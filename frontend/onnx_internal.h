@@ -17,6 +17,16 @@
 /* Limits with defaults filled in and max_rank clamped to IR_MAX_RANK. */
 OnnxLimits onnx_limits_resolve(const OnnxLimits *in);
 
+/* The memory budget of one protobuf decode (onnx_limits.c). */
+typedef struct OnnxBudget {
+    size_t limit;              /* bytes decoding may hold at once */
+    size_t used, peak;
+    bool failed;               /* an allocation was refused for the budget */
+} OnnxBudget;
+/* A protobuf-c allocator drawing on b, sized for input_size bytes of input. Pass
+ * the same allocator to the matching free_unpacked. */
+ProtobufCAllocator onnx_budget_allocator(OnnxBudget *b, size_t input_size);
+
 /* Where a tensor or value comes from, for messages: node and op name the node an
  * error concerns ("" for none), what describes the object (`initializer "w"`). */
 typedef struct OnnxWhere {
@@ -47,13 +57,15 @@ bool onnx_decode_tensor(const Onnx__TensorProto *t, const OnnxLimits *lim,
 void onnx_tensor_release(OnnxDecoded *t);
 
 /* Copies the text field b into arena a as a C string, rejecting embedded NULs
- * (ST_BAD_MODEL naming `what`). An absent field gives "". */
-bool onnx_copy_str(Arena *a, ProtobufCBinaryData b, const OnnxWhere *w, const char **out,
-                   Diag *d);
+ * (ST_BAD_MODEL naming `what`) and more than max_len bytes (ST_LIMIT). An
+ * absent field gives "". */
+bool onnx_copy_str(Arena *a, int64_t max_len, ProtobufCBinaryData b, const OnnxWhere *w,
+                   const char **out, Diag *d);
 
 /* Reads a whole file into a malloc'd buffer (*data, *size; free() it). A buffer is
- * returned even for an empty file. False with d filled (ST_IO, ST_NOMEM). */
-bool onnx_read_file(const char *path, void **data, size_t *size, Diag *d);
+ * returned even for an empty file. A file larger than max_bytes is refused
+ * before it is read. False with d filled (ST_IO, ST_LIMIT, ST_NOMEM). */
+bool onnx_read_file(const char *path, int64_t max_bytes, void **data, size_t *size, Diag *d);
 
 /* Maps an ONNX element type code to a DType; DT_UNDEFINED when onnxc lacks it. */
 DType onnx_dtype(int64_t code);

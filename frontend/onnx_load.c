@@ -15,7 +15,8 @@
  * order), then constants made from tensor attributes. Constant nodes are not kept:
  * their output is created directly as a TK_CONST tensor. Names are looked up in a
  * hash table local to the load; the protobuf message is freed before returning and
- * the Graph owns copies of everything.
+ * the Graph owns copies of everything. Decoding draws on a memory budget and
+ * every count, string and tensor is held to the OnnxLimits (onnx_limits.c).
  */
 #include <assert.h>
 #include <limits.h>
@@ -23,8 +24,6 @@
 #include <string.h>
 
 #include "onnx_internal.h"
-
-#define MAX_COUNT (1 << 24)    /* sanity bound on nodes, initializers, inputs, outputs */
 
 /* A value name known to the loader. */
 typedef struct Value {
@@ -106,7 +105,7 @@ static bool read_opsets(Loader *L, const Onnx__ModelProto *m)
         const Onnx__OperatorSetIdProto *o = m->opset_import[i];
         const char *dom;
         OnnxWhere w = {"", "", "opset_import domain"};
-        if (!onnx_copy_str(g->arena, o->domain, &w, &dom, L->d))
+        if (!onnx_copy_str(g->arena, L->c.lim.max_string, o->domain, &w, &dom, L->d))
             return false;
         if (!is_default_domain(dom))
             continue;
@@ -134,7 +133,7 @@ static bool read_initializers(Loader *L, const Onnx__GraphProto *gp)
         const Onnx__TensorProto *t = gp->initializer[i];
         const char *name;
         OnnxWhere wn = {"", "", "initializer name"};
-        if (!onnx_copy_str(L->c.g->arena, t->name, &wn, &name, L->d))
+        if (!onnx_copy_str(L->c.g->arena, L->c.lim.max_string, t->name, &wn, &name, L->d))
             return false;
         if (!*name)
             return diag_fail(L->d, ST_BAD_MODEL, NULL, "initializer %zu has no name", i);
@@ -190,7 +189,7 @@ static bool input_shape(Loader *L, int id, const Onnx__TypeProto__Tensor *tt)
         } else if (dim->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM) {
             OnnxWhere w = {"", "", "dim_param"};
             const char *p;
-            if (!onnx_copy_str(g->arena, dim->dim_param, &w, &p, L->d))
+            if (!onnx_copy_str(g->arena, L->c.lim.max_string, dim->dim_param, &w, &p, L->d))
                 return false;
             t->dim_param[i] = *p ? p : NULL;
         }
@@ -208,7 +207,7 @@ static bool read_inputs(Loader *L, const Onnx__GraphProto *gp)
         const Onnx__ValueInfoProto *v = gp->input[i];
         const char *name;
         OnnxWhere wn = {"", "", "graph input name"};
-        if (!onnx_copy_str(g->arena, v->name, &wn, &name, L->d))
+        if (!onnx_copy_str(g->arena, L->c.lim.max_string, v->name, &wn, &name, L->d))
             return false;
         if (!*name)
             return diag_fail(L->d, ST_BAD_MODEL, NULL, "graph input %zu has no name", i);
@@ -254,14 +253,14 @@ static bool read_nodes(Loader *L, const Onnx__GraphProto *gp)
         const char *dom;
         ni->p = p;
         OnnxWhere w = {"", "", "node name"};
-        if (!onnx_copy_str(ar, p->name, &w, &ni->name, L->d))
+        if (!onnx_copy_str(ar, L->c.lim.max_string, p->name, &w, &ni->name, L->d))
             return false;
         w.node = ni->name;
         w.what = "op_type";
-        if (!onnx_copy_str(ar, p->op_type, &w, &ni->op_type, L->d))
+        if (!onnx_copy_str(ar, L->c.lim.max_string, p->op_type, &w, &ni->op_type, L->d))
             return false;
         w.what = "domain";
-        if (!onnx_copy_str(ar, p->domain, &w, &dom, L->d))
+        if (!onnx_copy_str(ar, L->c.lim.max_string, p->domain, &w, &dom, L->d))
             return false;
         if (!*ni->op_type)
             return diag_fail_named(L->d, ST_BAD_MODEL, ni->name, "", "node %d has no op_type",
@@ -338,7 +337,7 @@ static bool read_node_values(Loader *L, NodeInfo *ni)
         return diag_fail(L->d, ST_NOMEM, NULL, "out of memory");
     OnnxWhere w = {ni->name, ni->op_type, "input name"};
     for (int k = 0; k < ni->n_in; k++) {
-        if (!onnx_copy_str(ar, p->input[k], &w, &ni->in[k], L->d))
+        if (!onnx_copy_str(ar, L->c.lim.max_string, p->input[k], &w, &ni->in[k], L->d))
             return false;
         if (k < min_in && !*ni->in[k])
             return diag_fail_named(L->d, ST_BAD_MODEL, ni->name, ni->op_type,
@@ -346,7 +345,7 @@ static bool read_node_values(Loader *L, NodeInfo *ni)
     }
     w.what = "output name";
     for (int k = 0; k < ni->n_out; k++) {
-        if (!onnx_copy_str(ar, p->output[k], &w, &ni->out[k], L->d))
+        if (!onnx_copy_str(ar, L->c.lim.max_string, p->output[k], &w, &ni->out[k], L->d))
             return false;
         if (k < min_out && !*ni->out[k])
             return diag_fail_named(L->d, ST_BAD_MODEL, ni->name, ni->op_type,
@@ -569,7 +568,7 @@ static bool read_outputs(Loader *L, const Onnx__GraphProto *gp)
         const Onnx__ValueInfoProto *v = gp->output[i];
         const char *name;
         OnnxWhere wn = {"", "", "graph output name"};
-        if (!onnx_copy_str(g->arena, v->name, &wn, &name, L->d))
+        if (!onnx_copy_str(g->arena, L->c.lim.max_string, v->name, &wn, &name, L->d))
             return false;
         int k = *name ? map_find(L, name) : -1;
         if (k < 0)
@@ -609,17 +608,19 @@ static bool load_graph(Loader *L, const Onnx__ModelProto *m)
     const Onnx__GraphProto *gp = m->graph;
     if (!gp)
         return diag_fail(L->d, ST_BAD_MODEL, NULL, "model has no graph");
-    if (gp->n_node > MAX_COUNT || gp->n_initializer > MAX_COUNT || gp->n_input > MAX_COUNT ||
-        gp->n_output > MAX_COUNT)
-        return diag_fail(L->d, ST_LIMIT, NULL, "graph has more than %d nodes or values",
-                         MAX_COUNT);
+    size_t max_count = (size_t)L->c.lim.max_nodes;
+    if (gp->n_node > max_count || gp->n_initializer > max_count || gp->n_input > max_count ||
+        gp->n_output > max_count)
+        return diag_fail(L->d, ST_LIMIT, NULL, "graph has %zu nodes, %zu initializers, %zu inputs "
+                         "and %zu outputs; the limit is %zu of each", gp->n_node,
+                         gp->n_initializer, gp->n_input, gp->n_output, max_count);
     g->ir_version = m->has_ir_version ? m->ir_version : 0;
     const char *pname, *pver;
     OnnxWhere w = {"", "", "producer_name"};
-    if (!onnx_copy_str(g->arena, m->producer_name, &w, &pname, L->d))
+    if (!onnx_copy_str(g->arena, L->c.lim.max_string, m->producer_name, &w, &pname, L->d))
         return false;
     w.what = "producer_version";
-    if (!onnx_copy_str(g->arena, m->producer_version, &w, &pver, L->d))
+    if (!onnx_copy_str(g->arena, L->c.lim.max_string, m->producer_version, &w, &pver, L->d))
         return false;
     size_t plen = strlen(pname) + strlen(pver) + 2;
     char *prod = arena_alloc(g->arena, plen);
@@ -633,7 +634,7 @@ static bool load_graph(Loader *L, const Onnx__ModelProto *m)
     /* Size the name table for every name the model can define. */
     size_t n_names = gp->n_initializer + gp->n_input;
     for (size_t j = 0; j < gp->n_node; j++) {
-        if (gp->node[j]->n_output > (size_t)MAX_COUNT)
+        if (gp->node[j]->n_output > max_count)
             return diag_fail(L->d, ST_LIMIT, NULL, "node %zu has too many outputs", j);
         n_names += gp->node[j]->n_output;
     }
@@ -672,26 +673,40 @@ static Graph *load_bytes(const void *data, size_t size, const char *name, const 
         diag_fail(d, ST_BAD_MODEL, NULL, "file is empty");
         return NULL;
     }
-    Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, size, data);
+    OnnxLimits lim = onnx_limits_resolve(limits);
+    if ((uint64_t)size > (uint64_t)lim.max_file_bytes) {
+        diag_fail(d, ST_LIMIT, NULL, "model is %zu bytes, more than the limit of %lld", size,
+                  (long long)lim.max_file_bytes);
+        return NULL;
+    }
+    OnnxBudget budget;
+    ProtobufCAllocator alloc = onnx_budget_allocator(&budget, size);
+    Onnx__ModelProto *m = onnx__model_proto__unpack(&alloc, size, data);
+    if (!m && budget.failed) {
+        diag_fail(d, ST_LIMIT, NULL, "decoding the model needs more than %zu bytes of memory",
+                  budget.limit);
+        return NULL;
+    }
     if (!m) {
-        diag_fail(d, ST_BAD_MODEL, NULL, "not a valid ONNX model (protobuf decoding failed)");
+        diag_fail(d, ST_BAD_MODEL, NULL, "not a valid ONNX model (protobuf decoding failed: "
+                  "truncated or not a model)");
         return NULL;
     }
     Graph *g = ir_graph_new();
     if (!g) {
-        onnx__model_proto__free_unpacked(m, NULL);
+        onnx__model_proto__free_unpacked(m, &alloc);
         diag_fail(d, ST_NOMEM, NULL, "out of memory");
         return NULL;
     }
     const char *slash = name ? strrchr(name, '/') : NULL;
     g->source = arena_strdup(g->arena, slash ? slash + 1 : name ? name : "");
-    Loader L = {{g, onnx_limits_resolve(limits), base_dir, 0}, d, NULL, 0, 0, NULL, 0, NULL, 0};
+    Loader L = {{g, lim, base_dir, 0}, d, NULL, 0, 0, NULL, 0, NULL, 0};
     bool ok = g->source && load_graph(&L, m);
     if (!g->source)
         diag_fail(d, ST_NOMEM, NULL, "out of memory");
     free(L.slots);
     free(L.vals);
-    onnx__model_proto__free_unpacked(m, NULL);
+    onnx__model_proto__free_unpacked(m, &alloc);
     if (!ok) {
         ir_graph_free(g);
         return NULL;
@@ -721,7 +736,8 @@ Graph *onnx_load_file(const char *path, const OnnxLimits *limits, Diag *d)
 {
     void *bytes;
     size_t size;
-    if (!onnx_read_file(path, &bytes, &size, d))
+    OnnxLimits lim = onnx_limits_resolve(limits);
+    if (!onnx_read_file(path, lim.max_file_bytes, &bytes, &size, d))
         return NULL;
     Graph *g = onnx_load_buffer(bytes, size, path, limits, d);
     free(bytes);

@@ -20,20 +20,6 @@
 
 #include "onnx_internal.h"
 
-OnnxLimits onnx_limits_resolve(const OnnxLimits *in)
-{
-    OnnxLimits l = {0, 0, 0};
-    if (in)
-        l = *in;
-    if (l.max_rank <= 0 || l.max_rank > IR_MAX_RANK)
-        l.max_rank = IR_MAX_RANK;
-    if (l.max_elements <= 0)
-        l.max_elements = (int64_t)1 << 30;
-    if (l.max_total_bytes <= 0)
-        l.max_total_bytes = (int64_t)4 << 30;
-    return l;
-}
-
 DType onnx_dtype(int64_t code)
 {
     switch (code) {
@@ -75,9 +61,12 @@ void onnx_format_dims(const int64_t *dims, int rank, char *buf, size_t size)
         snprintf(buf + len, size - len, "]");
 }
 
-bool onnx_copy_str(Arena *a, ProtobufCBinaryData b, const OnnxWhere *w, const char **out,
-                   Diag *d)
+bool onnx_copy_str(Arena *a, int64_t max_len, ProtobufCBinaryData b, const OnnxWhere *w,
+                   const char **out, Diag *d)
 {
+    if (b.len > (uint64_t)max_len)
+        return diag_fail_named(d, ST_LIMIT, w->node, w->op, "%s is %zu bytes long, limit %lld",
+                               w->what, b.len, (long long)max_len);
     if (b.len > 0 && memchr(b.data, '\0', b.len))
         return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op, "%s contains a NUL byte",
                                w->what);
@@ -87,7 +76,7 @@ bool onnx_copy_str(Arena *a, ProtobufCBinaryData b, const OnnxWhere *w, const ch
     return true;
 }
 
-bool onnx_read_file(const char *path, void **data, size_t *size, Diag *d)
+bool onnx_read_file(const char *path, int64_t max_bytes, void **data, size_t *size, Diag *d)
 {
     *data = NULL;
     *size = 0;
@@ -101,9 +90,10 @@ bool onnx_read_file(const char *path, void **data, size_t *size, Diag *d)
         fclose(f);
         return diag_fail(d, ST_IO, NULL, "cannot read \"%s\": not a regular file", path);
     }
-    if ((unsigned long)len > SIZE_MAX - 1) {
+    if ((unsigned long)len > SIZE_MAX - 1 || (int64_t)len > max_bytes) {
         fclose(f);
-        return diag_fail(d, ST_LIMIT, NULL, "\"%s\" is too large", path);
+        return diag_fail(d, ST_LIMIT, NULL, "\"%s\" is %ld bytes, more than the limit of %lld",
+                         path, len, (long long)max_bytes);
     }
     unsigned char *buf = malloc((size_t)len + 1);
     if (!buf) {
@@ -321,6 +311,10 @@ bool onnx_decode_tensor(const Onnx__TensorProto *t, const OnnxLimits *lim,
                                (long long)lim->max_elements);
     out->numel = numel;
     out->nbytes = (size_t)numel * dtype_size(dt);
+    if ((int64_t)out->nbytes > lim->max_total_bytes)
+        return diag_fail_named(d, ST_LIMIT, w->node, w->op,
+                               "%s has dims %s (%zu bytes), past the limit of %lld bytes",
+                               w->what, dims, out->nbytes, (long long)lim->max_total_bytes);
 
     /* Exactly one data source. */
     const char *src = NULL;
@@ -441,20 +435,25 @@ bool onnx_read_tensor(const char *path, Arena *a, OnnxTensor *out, Diag *d)
     memset(out, 0, sizeof(*out));
     void *bytes;
     size_t size;
-    if (!onnx_read_file(path, &bytes, &size, d))
+    OnnxLimits lim = onnx_limits_resolve(NULL);
+    if (!onnx_read_file(path, lim.max_file_bytes, &bytes, &size, d))
         return false;
-    Onnx__TensorProto *t = onnx__tensor_proto__unpack(NULL, size, bytes);
+    OnnxBudget budget;
+    ProtobufCAllocator alloc = onnx_budget_allocator(&budget, size);
+    Onnx__TensorProto *t = onnx__tensor_proto__unpack(&alloc, size, bytes);
     free(bytes);
+    if (!t && budget.failed)
+        return diag_fail(d, ST_LIMIT, NULL, "\"%s\" needs more than %zu bytes to decode", path,
+                         budget.limit);
     if (!t)
         return diag_fail(d, ST_BAD_MODEL, NULL, "\"%s\" is not a valid TensorProto", path);
-    OnnxLimits lim = onnx_limits_resolve(NULL);
     char dir[1024];
     dir_of(path, dir, sizeof(dir));
     char what[1100];
     snprintf(what, sizeof(what), "tensor file \"%s\"", path);
     OnnxWhere w = {"", "", what};
     OnnxDecoded dec;
-    bool ok = onnx_copy_str(a, t->name, &w, &out->name, d) &&
+    bool ok = onnx_copy_str(a, lim.max_string, t->name, &w, &out->name, d) &&
               onnx_decode_tensor(t, &lim, dir, &w, &dec, d);
     if (ok) {
         out->dtype = dec.dtype;
@@ -467,7 +466,7 @@ bool onnx_read_tensor(const char *path, Arena *a, OnnxTensor *out, Diag *d)
             ok = diag_fail(d, ST_NOMEM, NULL, "out of memory reading \"%s\"", path);
         onnx_tensor_release(&dec);
     }
-    onnx__tensor_proto__free_unpacked(t, NULL);
+    onnx__tensor_proto__free_unpacked(t, &alloc);
     return ok;
 }
 
@@ -512,15 +511,23 @@ bool onnx_write_tensor(const char *path, const OnnxTensor *t, Diag *d)
     if (!buf)
         return diag_fail(d, ST_NOMEM, NULL, "out of memory writing \"%s\"", path);
     onnx__tensor_proto__pack(&p, buf);
-    FILE *f = fopen(path, "wb");
+    /* a temporary beside the file, renamed over it: never a half-written file */
+    char tmp[4096];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+        free(buf);
+        return diag_fail(d, ST_IO, NULL, "cannot write \"%s\": path too long", path);
+    }
+    FILE *f = fopen(tmp, "wb");
     if (!f) {
         free(buf);
-        return diag_fail(d, ST_IO, NULL, "cannot create \"%s\": %s", path, strerror(errno));
+        return diag_fail(d, ST_IO, NULL, "cannot create \"%s\": %s", tmp, strerror(errno));
     }
     bool ok = fwrite(buf, 1, len, f) == len;
     ok = (fclose(f) == 0) && ok;
     free(buf);
-    if (!ok)
+    if (!ok || rename(tmp, path) != 0) {
+        remove(tmp);
         return diag_fail(d, ST_IO, NULL, "cannot write \"%s\"", path);
+    }
     return true;
 }

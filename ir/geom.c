@@ -13,7 +13,10 @@
 
 #include "ir.h"
 
-#define GEOM_MAX_DIM ((int64_t)1 << 31) /* kernels index with int */
+/* Kernels index with int: every size, pad, stride and dilation, and every
+ * padded extent (input plus both pads), stays at or below 2^30, so that
+ * window starts (out * stride - pad) and taps (start + k * dilation) fit. */
+#define GEOM_MAX_DIM ((int64_t)1 << 30)
 
 static const Tensor *in_tensor(const Graph *g, const Node *n, int k)
 {
@@ -108,6 +111,12 @@ static bool window_geom(const Node *n, const Tensor *x, const int64_t *k, bool c
             out[i] = (padded - span) / strides[i] + 1;
         }
     }
+    for (int i = 0; i < ns; i++)
+        if (in[i] + pads[i] + pads[ns + i] > GEOM_MAX_DIM ||
+            dil[i] * (k[i] - 1) + 1 > GEOM_MAX_DIM)
+            return diag_fail(d, ST_LIMIT, n, "padded input %lld or kernel extent %lld is larger "
+                             "than %lld", (long long)(in[i] + pads[i] + pads[ns + i]),
+                             (long long)(dil[i] * (k[i] - 1) + 1), (long long)GEOM_MAX_DIM);
     memset(o, 0, sizeof *o);
     o->n = x->dims[0];
     o->c = x->dims[1];
@@ -355,7 +364,11 @@ bool ir_resize_geom(const Graph *g, const Node *n, ResizeGeom *o, Diag *d)
         if (n_scales > 0) {
             if (!(scales[i] > 0.0) || scales[i] > 1e6)
                 return diag_fail(d, ST_BAD_MODEL, n, "scale %g is out of range", scales[i]);
-            out[i] = (int64_t)floor((double)in * (double)(float)scales[i]);
+            double v = floor((double)in * (double)(float)scales[i]);
+            if (!(v < 1e18))       /* converting an out-of-range double is undefined */
+                return diag_fail(d, ST_BAD_MODEL, n, "scale %g of a dim %lld is out of range",
+                                 scales[i], (long long)in);
+            out[i] = (int64_t)v;
         } else {
             if (sizes[i] < 0 || sizes[i] > (double)GEOM_MAX_DIM)
                 return diag_fail(d, ST_BAD_MODEL, n, "size %g is out of range", sizes[i]);

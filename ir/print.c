@@ -40,7 +40,16 @@ static void print_type(FILE *out, const Tensor *t)
 
 static void print_attr(FILE *out, const Attr *a)
 {
-    fprintf(out, "%s=", a->name);
+    /* attribute names come from the model too: plain ones as they are */
+    bool plain = a->name[0] != '\0';
+    for (const char *p = a->name; *p && plain; p++)
+        plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                (*p >= '0' && *p <= '9') || *p == '_';
+    if (plain)
+        fputs(a->name, out);
+    else
+        print_quoted(out, a->name);
+    fputc('=', out);
     switch (a->type) {
     case AT_INT:
         fprintf(out, "%lld", (long long)a->i);

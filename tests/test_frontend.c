@@ -571,12 +571,12 @@ static void test_limits(void **state)
     MB *b = conv_model(true);
     size_t len;
     uint8_t *buf = mb_pack(b, &len);
-    OnnxLimits lim = {0, 10, 0};
+    OnnxLimits lim = {.max_elements = 10};
     Diag d = {0};
     assert_null(onnx_load_buffer(buf, len, "t.onnx", &lim, &d));
     assert_int_equal(d.code, ST_LIMIT);
     assert_non_null(strstr(d.msg, "initializer \"w\" has dims [2,1,3,3], more than 10"));
-    OnnxLimits bytes = {0, 0, 64};
+    OnnxLimits bytes = {.max_total_bytes = 64};
     memset(&d, 0, sizeof(d));
     assert_null(onnx_load_buffer(buf, len, "t.onnx", &bytes, &d));
     assert_int_equal(d.code, ST_LIMIT);
