@@ -423,6 +423,9 @@ const char *cg_act_const(Act a)
     case ACT_RELU: return "RT_ACT_RELU";
     case ACT_SIGMOID: return "RT_ACT_SIGMOID";
     case ACT_SILU: return "RT_ACT_SILU";
+    case ACT_TANH: return "RT_ACT_TANH";
+    case ACT_HARD_SWISH: return "RT_ACT_HARD_SWISH";
+    case ACT_RELU6: return "RT_ACT_RELU6";
     }
     return "RT_ACT_NONE";
 }

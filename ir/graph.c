@@ -107,6 +107,9 @@ const char *act_name(Act a)
     case ACT_RELU: return "relu";
     case ACT_SIGMOID: return "sigmoid";
     case ACT_SILU: return "silu";
+    case ACT_TANH: return "tanh";
+    case ACT_HARD_SWISH: return "hardswish";
+    case ACT_RELU6: return "relu6";
     }
     return "?";
 }

@@ -131,8 +131,11 @@ typedef enum Act {
     ACT_RELU,
     ACT_SIGMOID,
     ACT_SILU,              /* x * sigmoid(x) */
+    ACT_TANH,
+    ACT_HARD_SWISH,        /* x * clamp(x / 6 + 1/2, 0, 1) */
+    ACT_RELU6,             /* Clip(x, 0, 6) */
 } Act;
-const char *act_name(Act a);   /* "none", "relu", "sigmoid", "silu" */
+const char *act_name(Act a);   /* "none", "relu", "sigmoid", "silu", "tanh", "hardswish", "relu6" */
 
 /* ------------------------------------------------------------- attributes */
 

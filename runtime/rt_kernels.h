@@ -30,7 +30,8 @@
 #endif
 
 /* Activation applied to a kernel's result before it is stored (fused epilogue). */
-enum { RT_ACT_NONE = 0, RT_ACT_RELU = 1, RT_ACT_SIGMOID = 2, RT_ACT_SILU = 3 };
+enum { RT_ACT_NONE = 0, RT_ACT_RELU = 1, RT_ACT_SIGMOID = 2, RT_ACT_SILU = 3, RT_ACT_TANH = 4,
+       RT_ACT_HARD_SWISH = 5, RT_ACT_RELU6 = 6 };
 
 /* Conv2d / pooling geometry: x (n,c,h,w) -> y (n,m,oh,ow). */
 typedef struct RtConvParams {
@@ -144,6 +145,12 @@ static inline RT_UNUSED float rt_act(int act, float v)
     case RT_ACT_RELU: return v > 0.0f ? v : 0.0f;
     case RT_ACT_SIGMOID: return rt_sigmoidf(v);
     case RT_ACT_SILU: return v * rt_sigmoidf(v);
+    case RT_ACT_TANH: return tanhf(v);
+    case RT_ACT_HARD_SWISH: {
+        const float t = v / 6.0f + 0.5f;
+        return v * (t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t);
+    }
+    case RT_ACT_RELU6: return v < 0.0f ? 0.0f : v > 6.0f ? 6.0f : v;
     default: return v;
     }
 }
