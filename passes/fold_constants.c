@@ -810,6 +810,31 @@ static FoldResult fold_node(Graph *g, const Node *n, Diag *d) {
     return FOLD_SKIP;
 }
 
+/* After folding, every input that fixes a shape or acts as an attribute
+ * (ir_input_is_param) of a node whose result is used must be constant. */
+static bool params_constant(Graph *g, Diag *d) {
+    int *uses = calloc((size_t)g->n_tensors + 1, sizeof *uses);
+    if (!uses)
+        return diag_fail(d, ST_NOMEM, NULL, "out of memory in fold_constants");
+    ir_count_uses(g, uses);
+    bool ok = true;
+    for (int i = 0; i < g->n_nodes && ok; i++) {
+        const Node *n = &g->nodes[i];
+        bool used = false;
+        for (int k = 0; k < n->n_out; k++)
+            used |= n->out[k] >= 0 && uses[n->out[k]] > 0;
+        for (int k = 0; used && ok && k < n->n_in; k++) {
+            const Tensor *t = input(g, n, k);
+            if (t && t->kind != TK_CONST && ir_input_is_param(n->op, k))
+                ok = diag_fail(d, ST_UNSUPPORTED, n, "input %d ('%s') must be constant (or "
+                               "computable at compile time): it fixes a shape or an attribute",
+                               k, t->name);
+        }
+    }
+    free(uses);
+    return ok;
+}
+
 /* Pow with a constant integer exponent: the runtime computes in f32, so the
  * exponent becomes an f32 constant (exact for |e| < 2^24). */
 static bool pow_exponent_to_f32(Graph *g, Node *n, Diag *d) {
@@ -863,5 +888,5 @@ bool pass_fold_constants(Graph *g, Diag *d) {
         ok = ir_infer_shapes(g, d);
     }
     free(keep);
-    return ok;
+    return ok && params_constant(g, d);
 }
