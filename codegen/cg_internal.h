@@ -50,6 +50,21 @@ typedef struct CgPlan {
     int64_t weight_bytes;          /* bytes of all weight arrays */
 } CgPlan;
 
+/* emit_ops.c: the node functions of the ops added for the U-Net family. A node
+ * function takes `const float *xK` for each input K with cg_op_passes_input
+ * and `float *yK` for each output K with cg_op_writes_output. */
+bool cg_op_passes_input(const Node *n, int k);
+bool cg_op_writes_output(const Node *n, int k);
+/* The runtime file holding the op's kernel, or NULL when emit_ops.c does not emit it. */
+const char *cg_op_kernel_file(const Graph *g, const Node *n);
+/* Writes the body (parameters and kernel call); *act_done when the kernel
+ * applied n->act itself. */
+bool cg_emit_op_body(const Graph *g, const Node *n, bool *act_done, FILE *c, Diag *d);
+/* A C float literal that reads back as v (INFINITY, NAN included; locale-free). */
+void cg_put_float(FILE *c, float v);
+/* "RT_ACT_RELU" ... for a fused activation. */
+const char *cg_act_const(Act a);
+
 /* Writes the header (banner, guard, macros, prototypes). */
 void cg_emit_header(const CgPlan *pl, FILE *h);
 

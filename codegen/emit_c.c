@@ -29,11 +29,16 @@
 #include "rt_kernels.h"
 
 /* How a node is emitted. */
-typedef enum EmitKind { EK_CONV, EK_POOL, EK_RESIZE, EK_BINARY, EK_UNARY, EK_COPY } EmitKind;
+typedef enum EmitKind {
+    EK_CONV, EK_POOL, EK_RESIZE, EK_BINARY, EK_UNARY, EK_COPY,
+    EK_OPS,                    /* the ops of emit_ops.c */
+} EmitKind;
 
 /* Runtime sources a kernel class needs, in the fixed order they are emitted. */
 static const char *const kernel_files[] = {"conv.c", "maxpool.c", "resize.c", "binary.c",
-                                           "unary.c"};
+                                           "unary.c", "copy.c", "avgpool.c",
+                                           "conv_transpose.c", "norm.c", "matmul.c",
+                                           "reduce.c", "window3d.c"};
 
 typedef struct NodeInfo {
     EmitKind kind;
@@ -66,8 +71,10 @@ static bool check_data(Emitter *e, const Node *n, int tid)
     if (!ir_shape_known(t))
         return diag_fail(e->d, ST_UNSUPPORTED, n, "shape of tensor %s is not known (use --shape)", q);
     int64_t ne = ir_numel(t);
-    if (ne <= 0 || ne > INT_MAX / 4)
+    if (ne < 0 || ne > INT_MAX / 4)
         return diag_fail(e->d, ST_UNSUPPORTED, n, "tensor %s has %" PRId64 " elements", q, ne);
+    if (t->kind == TK_CONST && ne == 0)
+        return true;   /* passed as NULL: kernels read nothing of an empty tensor */
     if (t->kind == TK_CONST) {
         if (!t->data)
             return diag_fail(e->d, ST_INTERNAL, n, "constant %s has no data", q);
@@ -77,6 +84,45 @@ static bool check_data(Emitter *e, const Node *n, int tid)
             return diag_fail(e->d, ST_INTERNAL, n, "tensor %s has no planned buffer", q);
         e->is_local[tid] = true;
     }
+    return true;
+}
+
+static void need_file(Emitter *e, const char *name)
+{
+    for (size_t f = 0; f < ARRAY_LEN(kernel_files); f++)
+        if (strcmp(kernel_files[f], name) == 0)
+            e->need_file[f] = true;
+}
+
+/* The ops of emit_ops.c: every data input and written output is checked. */
+static bool analyze_op(Emitter *e, int i, const int *uses)
+{
+    const Node *n = &e->g->nodes[i];
+    NodeInfo *ni = &e->info[i];
+    ni->kind = EK_OPS;
+    ni->n_args = 0;
+    ni->out = n->n_out > 0 ? n->out[0] : -1;
+    if (ni->out < 0)
+        return diag_fail(e->d, ST_INTERNAL, n, "missing output");
+    for (int k = 0; k < n->n_in; k++)
+        if (cg_op_passes_input(n, k) && !check_data(e, n, n->in[k]))
+            return false;
+    for (int k = 0; k < n->n_out; k++) {
+        if (cg_op_writes_output(n, k)) {
+            if (!check_data(e, n, n->out[k]))
+                return false;
+            if (e->g->tensors[n->out[k]].kind != TK_VALUE)
+                return diag_fail(e->d, ST_INTERNAL, n, "output is not a computed value");
+        } else if (n->out[k] >= 0 && uses[n->out[k]] > 0) {
+            return diag_fail(e->d, ST_UNSUPPORTED, n, "output %d is not supported", k);
+        }
+    }
+    const char *file = cg_op_kernel_file(e->g, n);
+    if (!file)
+        return diag_fail(e->d, ST_INTERNAL, n, "no kernel file for %s", op_name(n->op));
+    need_file(e, file);
+    if (n->act != ACT_NONE)
+        need_file(e, "unary.c");
     return true;
 }
 
@@ -90,6 +136,8 @@ static bool analyze_node(Emitter *e, int i, const int *uses)
     ni->arg[0] = n->n_in > 0 ? n->in[0] : -1;
     ni->role[0] = "x";
     ni->out = n->n_out > 0 ? n->out[0] : -1;
+    if ((n->op == OP_CONV || n->op == OP_MAXPOOL) && ir_geom_is_3d(e->g, n))
+        return analyze_op(e, i, uses);   /* 3-D: window3d.c through emit_ops.c */
     switch (n->op) {
     case OP_CONV:
         ni->kind = EK_CONV;
@@ -131,23 +179,71 @@ static bool analyze_node(Emitter *e, int i, const int *uses)
     case OP_RESHAPE:
     case OP_SQUEEZE:
     case OP_UNSQUEEZE:
+    case OP_FLATTEN:
+    case OP_DROPOUT:
+    case OP_CAST:
         ni->kind = EK_COPY;
         file = ARRAY_LEN(kernel_files);
+        for (int k = 1; k < n->n_out; k++)
+            if (n->out[k] >= 0 && uses[n->out[k]] > 0)
+                return diag_fail(e->d, ST_UNSUPPORTED, n, "output %d is not supported", k);
         break;
     case OP_CONSTANT:
     case OP_SHAPE:
-    case OP_GATHER:
-    case OP_CONCAT:
-    case OP_SLICE:
-    case OP_CAST:
-    case OP_FLOOR:
-    case OP_CEIL:
     case OP_CONSTANT_OF_SHAPE:
     case OP_COUNT_:
-    default:
         return diag_fail(e->d, ST_UNSUPPORTED, n,
                          "not constant after folding: %s has no kernel in emitted code",
                          op_name(n->op));
+    case OP_GATHER:
+    case OP_CONCAT:
+    case OP_SLICE:
+    case OP_FLOOR:
+    case OP_CEIL:
+    case OP_CONV_TRANSPOSE:
+    case OP_AVERAGEPOOL:
+    case OP_GLOBAL_AVERAGEPOOL:
+    case OP_GLOBAL_MAXPOOL:
+    case OP_POW:
+    case OP_MAX:
+    case OP_MIN:
+    case OP_SUM:
+    case OP_PRELU:
+    case OP_LEAKY_RELU:
+    case OP_TANH:
+    case OP_CLIP:
+    case OP_ELU:
+    case OP_SELU:
+    case OP_HARD_SIGMOID:
+    case OP_HARD_SWISH:
+    case OP_SOFTPLUS:
+    case OP_MISH:
+    case OP_EXP:
+    case OP_LOG:
+    case OP_SQRT:
+    case OP_NEG:
+    case OP_ABS:
+    case OP_RECIPROCAL:
+    case OP_ERF:
+    case OP_SOFTMAX:
+    case OP_LOG_SOFTMAX:
+    case OP_BATCHNORM:
+    case OP_INSTANCENORM:
+    case OP_GROUPNORM:
+    case OP_LAYERNORM:
+    case OP_LRN:
+    case OP_GEMM:
+    case OP_MATMUL:
+    case OP_TRANSPOSE:
+    case OP_EXPAND:
+    case OP_SPLIT:
+    case OP_PAD:
+    case OP_REDUCE_MEAN:
+    case OP_REDUCE_SUM:
+    case OP_REDUCE_MAX:
+    case OP_DEPTH_TO_SPACE:
+    case OP_SPACE_TO_DEPTH:
+        return analyze_op(e, i, uses);
     }
     if (n->act != ACT_NONE && ni->kind != EK_CONV && ni->kind != EK_POOL && ni->kind != EK_BINARY)
         return diag_fail(e->d, ST_UNSUPPORTED, n, "fused activation %s on %s", act_name(n->act),
@@ -235,6 +331,10 @@ static void ptr_expr(const Emitter *e, int tid, char *buf, size_t size)
 {
     const Graph *g = e->g;
     const Tensor *t = &g->tensors[tid];
+    if (t->kind == TK_CONST && ir_numel(t) == 0) {
+        snprintf(buf, size, "NULL");
+        return;
+    }
     if (t->kind == TK_CONST) {
         char id[CG_ID_MAX + 2];
         cg_identifier(t->name, id, sizeof id);
@@ -269,7 +369,7 @@ static void emit_banner(const Emitter *e, FILE *c)
 static bool emit_runtime(Emitter *e, FILE *c)
 {
     fputs("\n/* The runtime kernels this model uses, from onnxc's runtime/ (file-local). */\n"
-          "#define RT_API static\n", c);
+          "#define RT_API static RT_UNUSED\n", c);
     for (size_t f = 0; f <= ARRAY_LEN(kernel_files); f++) {
         const char *want = f == 0 ? "rt_kernels.h" : kernel_files[f - 1];
         if (f > 0 && !e->need_file[f - 1])
@@ -317,13 +417,16 @@ static void emit_weight(const Emitter *e, int tid, FILE *c)
     fputs("}};\n", c);
 }
 
-static const char *act_const(Act a)
+const char *cg_act_const(Act a)
 {
     switch (a) {
     case ACT_NONE: return "RT_ACT_NONE";
     case ACT_RELU: return "RT_ACT_RELU";
     case ACT_SIGMOID: return "RT_ACT_SIGMOID";
     case ACT_SILU: return "RT_ACT_SILU";
+    case ACT_TANH: return "RT_ACT_TANH";
+    case ACT_HARD_SWISH: return "RT_ACT_HARD_SWISH";
+    case ACT_RELU6: return "RT_ACT_RELU6";
     }
     return "RT_ACT_NONE";
 }
@@ -366,7 +469,7 @@ static bool emit_conv_params(Emitter *e, const Node *n, bool pool, FILE *c)
                "        .pt = %d, .pl = %d, .group = %d, .act = %s};\n",
             (int)q.n, (int)q.c, (int)q.h, (int)q.w, (int)q.m, (int)q.oh, (int)q.ow, (int)q.kh,
             (int)q.kw, (int)q.sh, (int)q.sw, (int)q.dh, (int)q.dw, (int)q.pt, (int)q.pl,
-            (int)q.group, act_const(n->act));
+            (int)q.group, cg_act_const(n->act));
     return true;
 }
 
@@ -376,7 +479,9 @@ static bool emit_resize_params(Emitter *e, const Node *n, FILE *c)
         [RC_HALF_PIXEL] = "RT_COORD_HALF_PIXEL", [RC_ASYMMETRIC] = "RT_COORD_ASYMMETRIC",
         [RC_ALIGN_CORNERS] = "RT_COORD_ALIGN_CORNERS",
         [RC_PYTORCH_HALF_PIXEL] = "RT_COORD_PYTORCH_HALF_PIXEL",
-        [RC_TF_HALF_PIXEL_FOR_NEAREST] = "RT_COORD_TF_HALF_PIXEL_FOR_NEAREST"};
+        [RC_TF_HALF_PIXEL_FOR_NEAREST] = "RT_COORD_TF_HALF_PIXEL_FOR_NEAREST",
+        [RC_HALF_PIXEL_SYMMETRIC] = "RT_COORD_HALF_PIXEL_SYMMETRIC",
+        [RC_TF_CROP_AND_RESIZE] = "RT_COORD_TF_CROP_AND_RESIZE"};
     static const char *const nearest[] = {
         [RN_ROUND_PREFER_FLOOR] = "RT_NEAREST_ROUND_PREFER_FLOOR",
         [RN_ROUND_PREFER_CEIL] = "RT_NEAREST_ROUND_PREFER_CEIL",
@@ -397,8 +502,27 @@ static bool emit_resize_params(Emitter *e, const Node *n, FILE *c)
     put_float(c, r.scale_h);
     fputs(", .scale_w = ", c);
     put_float(c, r.scale_w);
-    fprintf(c, ",\n        .coord = %s, .nearest = %s};\n", coord[r.coord], nearest[r.nearest]);
+    fprintf(c, ",\n        .coord = %s, .nearest = %s, .mode = %s,\n        .cubic_a = ",
+            coord[r.coord], nearest[r.nearest],
+            r.mode == RM_CUBIC ? "RT_RESIZE_CUBIC" : r.mode == RM_LINEAR ? "RT_RESIZE_LINEAR"
+                                                                         : "RT_RESIZE_NEAREST");
+    put_float(c, r.cubic_a);
+    fprintf(c, ", .exclude_outside = %d, .antialias = %d, .extrapolation = ", r.exclude_outside,
+            r.antialias);
+    put_float(c, r.extrapolation);
+    fputs(",\n        .roi = {", c);
+    for (int k = 0; k < 4; k++) {
+        fputs(k ? ", " : "", c);
+        put_float(c, r.roi[k]);
+    }
+    fputs("}};\n", c);
     return true;
+}
+
+static bool resize_is_nearest(Emitter *e, const Node *n)
+{
+    ResizeGeom r;
+    return !ir_resize_geom(e->g, n, &r, e->d) || r.mode == RM_NEAREST;
 }
 
 static void put_ll_array(FILE *c, const char *field, const long long *v)
@@ -447,7 +571,7 @@ static bool emit_binary_params(Emitter *e, const Node *n, const NodeInfo *ni, FI
     put_ll_array(c, "dims", od);
     put_ll_array(c, "sa", sa);
     put_ll_array(c, "sb", sb);
-    fprintf(c, "        .act = %s};\n", act_const(n->act));
+    fprintf(c, "        .act = %s};\n", cg_act_const(n->act));
     return true;
 }
 
@@ -463,6 +587,44 @@ static void tensor_note(const Emitter *e, int tid, const char *role, FILE *c)
     fprintf(c, " *   %s: %s %s\n", role, type, q);
 }
 
+/* A node of emit_ops.c: x<K> for the inputs it passes, y<K> for its outputs. */
+static bool emit_op_fn(Emitter *e, int i, FILE *c)
+{
+    const Node *n = &e->g->nodes[i];
+    char role[16];
+    for (int k = 0; k < n->n_in; k++)
+        if (cg_op_passes_input(n, k)) {
+            snprintf(role, sizeof role, "x%d", k);
+            tensor_note(e, n->in[k], role, c);
+        }
+    for (int k = 0; k < n->n_out; k++)
+        if (cg_op_writes_output(n, k)) {
+            snprintf(role, sizeof role, "-> y%d", k);
+            tensor_note(e, n->out[k], role, c);
+        }
+    fprintf(c, " */\nstatic void n%d_%s(", i, op_name(n->op));
+    bool first = true;
+    for (int k = 0; k < n->n_in; k++)
+        if (cg_op_passes_input(n, k)) {
+            fprintf(c, "%sconst float *x%d", first ? "" : ", ", k);
+            first = false;
+        }
+    for (int k = 0; k < n->n_out; k++)
+        if (cg_op_writes_output(n, k)) {
+            fprintf(c, "%sfloat *y%d", first ? "" : ", ", k);
+            first = false;
+        }
+    fputs(")\n{\n", c);
+    bool act_done;
+    if (!cg_emit_op_body(e->g, n, &act_done, c, e->d))
+        return false;
+    if (!act_done && n->act != ACT_NONE)
+        fprintf(c, "    rt_unary_f32(y0, y0, %" PRId64 ", %s);\n",
+                ir_numel(&e->g->tensors[n->out[0]]), cg_act_const(n->act));
+    fputs("}\n", c);
+    return true;
+}
+
 static bool emit_node_fn(Emitter *e, int i, FILE *c)
 {
     const Node *n = &e->g->nodes[i];
@@ -473,6 +635,8 @@ static bool emit_node_fn(Emitter *e, int i, FILE *c)
             act_name(n->act));
     for (int k = 0; k < ni->n_args; k++)
         tensor_note(e, ni->arg[k], ni->role[k], c);
+    if (ni->kind == EK_OPS)
+        return emit_op_fn(e, i, c);
     tensor_note(e, ni->out, "-> y", c);
     fprintf(c, " */\nstatic void n%d_%s(", i, op_name(n->op));
     for (int k = 0; k < ni->n_args; k++)
@@ -494,7 +658,7 @@ static bool emit_node_fn(Emitter *e, int i, FILE *c)
     case EK_RESIZE:
         if (!emit_resize_params(e, n, c))
             return false;
-        fputs("    rt_resize_nearest_f32(y, x, &p);\n", c);
+        fprintf(c, "    rt_resize_%s_f32(y, x, &p);\n", resize_is_nearest(e, n) ? "nearest" : "interp");
         break;
     case EK_BINARY:
         if (!emit_binary_params(e, n, ni, c))
@@ -508,6 +672,8 @@ static bool emit_node_fn(Emitter *e, int i, FILE *c)
     case EK_COPY:
         /* memmove: the planner may let the output share the input's buffer */
         fprintf(c, "    memmove(y, x, %" PRId64 ");\n", ir_nbytes(x));
+        break;
+    case EK_OPS:   /* emit_op_fn */
         break;
     }
     fputs("}\n", c);
@@ -554,7 +720,22 @@ static void emit_run(const Emitter *e, FILE *c)
     }
     for (int i = 0; i < g->n_nodes; i++) {
         const NodeInfo *ni = &e->info[i];
-        fprintf(c, "    n%d_%s(", i, op_name(g->nodes[i].op));
+        const Node *n = &g->nodes[i];
+        fprintf(c, "    n%d_%s(", i, op_name(n->op));
+        if (ni->kind == EK_OPS) {
+            bool first = true;
+            for (int k = 0; k < n->n_in + n->n_out; k++) {
+                bool in = k < n->n_in;
+                int kk = in ? k : k - n->n_in;
+                if (in ? !cg_op_passes_input(n, kk) : !cg_op_writes_output(n, kk))
+                    continue;
+                ptr_expr(e, in ? n->in[kk] : n->out[kk], buf, sizeof buf);
+                fprintf(c, "%s%s", first ? "" : ", ", buf);
+                first = false;
+            }
+            fputs(");\n", c);
+            continue;
+        }
         for (int k = 0; k < ni->n_args; k++) {
             if (ni->arg[k] < 0)
                 continue;
@@ -579,8 +760,9 @@ static void emit_run(const Emitter *e, FILE *c)
 
     if (ws_needed)
         fprintf(c, "\n/* The workspace of %s_run; the only mutable state of this file. */\n"
-                   "static _Alignas(64) unsigned char static_workspace[%s_WORKSPACE_BYTES];\n",
-                name, u);
+                   "static _Alignas(64) unsigned char static_workspace[%s_WORKSPACE_BYTES > 0 ? "
+                   "%s_WORKSPACE_BYTES : 1];\n",
+                name, u, u);
     fprintf(c, "\nint %s_run(", name);
     for (int k = 0; k < e->pl.n_params; k++)
         fprintf(c, "%s%sfloat *%s", k ? ", " : "", k < g->n_inputs ? "const " : "",

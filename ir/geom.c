@@ -51,7 +51,7 @@ static bool window_geom(const Node *n, const Tensor *x, const int64_t *k, bool c
                         ConvGeom *o, Diag *d)
 {
     int ns = x->rank - 2;
-    int64_t strides[2], dil[2], pads[4], in[2], out[2];
+    int64_t strides[3], dil[3], pads[6], in[3], out[3];
     if (!spatial_ints(n, "strides", ns, 1, strides, d) ||
         !spatial_ints(n, "dilations", ns, 1, dil, d) ||
         !spatial_ints(n, "pads", 2 * ns, 0, pads, d))
@@ -120,21 +120,22 @@ static bool window_geom(const Node *n, const Tensor *x, const int64_t *k, bool c
     memset(o, 0, sizeof *o);
     o->n = x->dims[0];
     o->c = x->dims[1];
-    o->h = ns == 2 ? in[0] : 1;
-    o->w = in[ns - 1];
-    o->oh = ns == 2 ? out[0] : 1;
-    o->ow = out[ns - 1];
-    o->kh = ns == 2 ? k[0] : 1;
-    o->kw = k[ns - 1];
-    o->sh = ns == 2 ? strides[0] : 1;
-    o->sw = strides[ns - 1];
-    o->dh = ns == 2 ? dil[0] : 1;
-    o->dw = dil[ns - 1];
-    o->pt = ns == 2 ? pads[0] : 0;
-    o->pb = ns == 2 ? pads[2] : 0;
-    o->pl = pads[ns - 1];
-    o->pr = pads[2 * ns - 1];
     o->group = 1;
+    /* spatial axis i of the model lands on slot (3 - ns + i) of (d, h, w) */
+    int64_t *in3[] = {&o->d, &o->h, &o->w}, *out3[] = {&o->od, &o->oh, &o->ow};
+    int64_t *k3[] = {&o->kd, &o->kh, &o->kw}, *s3[] = {&o->sd, &o->sh, &o->sw};
+    int64_t *d3[] = {&o->dd, &o->dh, &o->dw};
+    int64_t *b3[] = {&o->pf, &o->pt, &o->pl}, *e3[] = {&o->pk, &o->pb, &o->pr};
+    for (int j = 0; j < 3; j++) {
+        int i = j - (3 - ns);
+        *in3[j] = i >= 0 ? in[i] : 1;
+        *out3[j] = i >= 0 ? out[i] : 1;
+        *k3[j] = i >= 0 ? k[i] : 1;
+        *s3[j] = i >= 0 ? strides[i] : 1;
+        *d3[j] = i >= 0 ? dil[i] : 1;
+        *b3[j] = i >= 0 ? pads[i] : 0;
+        *e3[j] = i >= 0 ? pads[ns + i] : 0;
+    }
     return true;
 }
 
@@ -143,11 +144,17 @@ static bool check_spatial_rank(const Node *n, const Tensor *x, Diag *d)
     if (x->dtype != DT_F32)
         return diag_fail(d, ST_UNSUPPORTED, n, "input X is %s, only f32 is supported",
                          dtype_name(x->dtype));
-    if (x->rank != 3 && x->rank != 4)
+    if (x->rank < 3 || x->rank > 5)
         return diag_fail(d, x->rank < 3 ? ST_BAD_MODEL : ST_UNSUPPORTED, n,
-                         "input X has rank %d, only 1-D and 2-D (rank 3 or 4) are supported",
-                         x->rank);
+                         "input X has rank %d, only 1-D, 2-D and 3-D (rank 3 to 5) are "
+                         "supported", x->rank);
     return true;
+}
+
+bool ir_geom_is_3d(const Graph *g, const Node *n)
+{
+    const Tensor *x = in_tensor(g, n, 0);
+    return x && x->rank == 5;
 }
 
 bool ir_conv_geom(const Graph *g, const Node *n, ConvGeom *o, Diag *d)
@@ -164,7 +171,7 @@ bool ir_conv_geom(const Graph *g, const Node *n, ConvGeom *o, Diag *d)
         return diag_fail(d, ST_UNSUPPORTED, n, "weight W is %s, only f32 is supported",
                          dtype_name(w->dtype));
     int ns = x->rank - 2;
-    int64_t k[2];
+    int64_t k[3];
     if (!spatial_ints(n, "kernel_shape", ns, -1, k, d))
         return false;
     for (int i = 0; i < ns; i++) {
@@ -208,9 +215,20 @@ bool ir_pool_geom(const Graph *g, const Node *n, ConvGeom *o, Diag *d)
     if (!check_spatial_rank(n, x, d))
         return false;
     int ns = x->rank - 2;
-    int64_t k[2], ceil_mode, storage;
+    int64_t k[3], ceil_mode, storage;
     const int64_t *ks;
     int nk;
+    if (n->op == OP_GLOBAL_AVERAGEPOOL || n->op == OP_GLOBAL_MAXPOOL) {
+        /* one window over the whole plane: the attributes do not apply */
+        memset(o, 0, sizeof *o);
+        o->n = x->dims[0];
+        o->c = o->m = x->dims[1];
+        o->d = o->kd = ns == 3 ? x->dims[2] : 1;
+        o->h = o->kh = ns >= 2 ? x->dims[x->rank - 2] : 1;
+        o->w = o->kw = x->dims[x->rank - 1];
+        o->od = o->oh = o->ow = o->sd = o->sh = o->sw = o->dd = o->dh = o->dw = o->group = 1;
+        return true;
+    }
     if (!ir_attr_ints(n, "kernel_shape", &ks, &nk, d))
         return false;
     if (nk < 0)
@@ -225,14 +243,15 @@ bool ir_pool_geom(const Graph *g, const Node *n, ConvGeom *o, Diag *d)
         return false;
     /* A window must see at least one real element, or its max is undefined. */
     if (o->pt >= o->dh * (o->kh - 1) + 1 || o->pl >= o->dw * (o->kw - 1) + 1 ||
-        o->pb >= o->dh * (o->kh - 1) + 1 || o->pr >= o->dw * (o->kw - 1) + 1)
+        o->pb >= o->dh * (o->kh - 1) + 1 || o->pr >= o->dw * (o->kw - 1) + 1 ||
+        o->pf >= o->dd * (o->kd - 1) + 1 || o->pk >= o->dd * (o->kd - 1) + 1)
         return diag_fail(d, ST_BAD_MODEL, n, "pads must be smaller than the kernel extent");
     o->m = o->c;
     return true;
 }
 
-/* Reads float scales or int64 sizes from a constant input; *count = -1 when the
- * input is omitted or empty. Returns false (no error) via *pending when the input
+/* Reads float or int64 values (at most 8) from a constant input; *count = -1
+ * when the input is omitted or empty. Sets *pending (no error) when the input
  * exists but is not constant yet. */
 static bool const_values(const Graph *g, const Node *n, int k, double *vals, int *count,
                          bool *pending, Diag *d)
@@ -248,10 +267,10 @@ static bool const_values(const Graph *g, const Node *n, int k, double *vals, int
     int64_t cnt = ir_numel(t);
     if (cnt == 0)
         return true;
-    if (t->rank != 1 || cnt != 4)
-        return diag_fail(d, ST_UNSUPPORTED, n, "input %d ('%s') must hold 4 values (N, C, H, W)",
-                         k, t->name);
-    for (int i = 0; i < 4; i++) {
+    if (t->rank != 1 || cnt > 8)
+        return diag_fail(d, ST_UNSUPPORTED, n, "input %d ('%s') must be 1-D with at most 8 "
+                         "values", k, t->name);
+    for (int i = 0; i < cnt; i++) {
         if (t->dtype == DT_F32)
             vals[i] = ((const float *)t->data)[i];
         else if (t->dtype == DT_I64)
@@ -260,7 +279,7 @@ static bool const_values(const Graph *g, const Node *n, int k, double *vals, int
             return diag_fail(d, ST_BAD_MODEL, n, "input %d ('%s') is %s, expected f32 or i64", k,
                              t->name, dtype_name(t->dtype));
     }
-    *count = 4;
+    *count = (int)cnt;
     return true;
 }
 
@@ -272,6 +291,8 @@ static bool parse_coord(const Node *n, const char *s, ResizeCoord *out, Diag *d)
         {"align_corners", RC_ALIGN_CORNERS},
         {"pytorch_half_pixel", RC_PYTORCH_HALF_PIXEL},
         {"tf_half_pixel_for_nearest", RC_TF_HALF_PIXEL_FOR_NEAREST},
+        {"half_pixel_symmetric", RC_HALF_PIXEL_SYMMETRIC},
+        {"tf_crop_and_resize", RC_TF_CROP_AND_RESIZE},
     };
     for (size_t i = 0; i < ARRAY_LEN(modes); i++)
         if (strcmp(s, modes[i].name) == 0) {
@@ -298,6 +319,26 @@ static bool parse_nearest(const Node *n, const char *s, ResizeNearest *out, Diag
     return diag_fail(d, ST_BAD_MODEL, n, "nearest_mode '%s' is not valid", s);
 }
 
+/* Spreads values given for `axes` over all 4 axes; fill for the others. */
+static bool spread_axes(const Node *n, const int64_t *axes, int na, double *v, int *count,
+                        double fill, Diag *d)
+{
+    if (*count < 0 || na < 0)
+        return true;
+    if (*count != na)
+        return diag_fail(d, ST_BAD_MODEL, n, "%d values for %d axes", *count, na);
+    double full[4] = {fill, fill, fill, fill};
+    for (int i = 0; i < na; i++) {
+        int64_t ax = axes[i] < 0 ? axes[i] + 4 : axes[i];
+        if (ax < 0 || ax > 3)
+            return diag_fail(d, ST_BAD_MODEL, n, "axis %lld out of range", (long long)axes[i]);
+        full[ax] = v[i];
+    }
+    memcpy(v, full, sizeof full);
+    *count = 4;
+    return true;
+}
+
 /* Returns true with o->oh == -1 when the scales/sizes are not constant yet. */
 bool ir_resize_geom(const Graph *g, const Node *n, ResizeGeom *o, Diag *d)
 {
@@ -310,18 +351,31 @@ bool ir_resize_geom(const Graph *g, const Node *n, ResizeGeom *o, Diag *d)
     if (x->rank != 4)
         return diag_fail(d, ST_UNSUPPORTED, n, "input X has rank %d, only rank 4 is supported",
                          x->rank);
-    const char *mode, *coord = "half_pixel", *nearest = "round_prefer_floor";
-    if (!ir_attr_string(n, "mode", "nearest", &mode, d))
-        return false;
-    if (strcmp(mode, "nearest") != 0)
-        return diag_fail(d, ST_UNSUPPORTED, n, "mode '%s' is not supported (only nearest)", mode);
+    const char *mode, *coord = "half_pixel", *nearest = "round_prefer_floor", *policy;
+    int64_t exclude = 0, antialias = 0;
     memset(o, 0, sizeof *o);
-    double scales[4], sizes[4];
-    int n_scales = -1, n_sizes = -1;
+    if (!ir_attr_string(n, "mode", "nearest", &mode, d) ||
+        !ir_attr_float(n, "cubic_coeff_a", -0.75f, &o->cubic_a, d) ||
+        !ir_attr_int(n, "exclude_outside", 0, &exclude, d) ||
+        !ir_attr_int(n, "antialias", 0, &antialias, d) ||
+        !ir_attr_float(n, "extrapolation_value", 0.0f, &o->extrapolation, d) ||
+        !ir_attr_string(n, "keep_aspect_ratio_policy", "stretch", &policy, d))
+        return false;
+    if (strcmp(mode, "nearest") == 0)
+        o->mode = RM_NEAREST;
+    else if (strcmp(mode, "linear") == 0 || strcmp(mode, "bilinear") == 0)
+        o->mode = RM_LINEAR;
+    else if (strcmp(mode, "cubic") == 0)
+        o->mode = RM_CUBIC;
+    else
+        return diag_fail(d, ST_UNSUPPORTED, n, "mode '%s' is not supported", mode);
+    o->exclude_outside = exclude != 0;
+    o->antialias = antialias != 0;
+    double scales[8], sizes[8], roi[8];
+    int n_scales = -1, n_sizes = -1, n_roi = -1;
     bool pending = false;
-    bool upsample_attr = false;
     if (n->op == OP_UPSAMPLE || (n->op == OP_RESIZE && g->opset < 11)) {
-        /* Upsample and Resize-10: (X, scales); nearest is asymmetric + floor. */
+        /* Upsample and Resize-10: (X, scales); asymmetric coordinates, floor. */
         coord = "asymmetric";
         nearest = "floor";
         if (n->op == OP_UPSAMPLE && n->n_in < 2) {
@@ -334,15 +388,15 @@ bool ir_resize_geom(const Graph *g, const Node *n, ResizeGeom *o, Diag *d)
             for (int i = 0; i < 4; i++)
                 scales[i] = f[i];
             n_scales = 4;
-            upsample_attr = true;
-        }
-        if (!upsample_attr && !const_values(g, n, 1, scales, &n_scales, &pending, d))
+        } else if (!const_values(g, n, 1, scales, &n_scales, &pending, d)) {
             return false;
+        }
     } else {
         if (!ir_attr_string(n, "coordinate_transformation_mode", "half_pixel", &coord, d) ||
             !ir_attr_string(n, "nearest_mode", "round_prefer_floor", &nearest, d))
             return false;
-        if (!const_values(g, n, 2, scales, &n_scales, &pending, d) ||
+        if (!const_values(g, n, 1, roi, &n_roi, &pending, d) ||
+            !const_values(g, n, 2, scales, &n_scales, &pending, d) ||
             !const_values(g, n, 3, sizes, &n_sizes, &pending, d))
             return false;
     }
@@ -356,12 +410,83 @@ bool ir_resize_geom(const Graph *g, const Node *n, ResizeGeom *o, Diag *d)
         o->oh = o->ow = -1;
         return true;
     }
+    const int64_t *axes;
+    int na;
+    if (!ir_attr_ints(n, "axes", &axes, &na, d))
+        return false;
+    if (na > 4)
+        return diag_fail(d, ST_BAD_MODEL, n, "too many axes");
+    double in_f[4] = {(double)x->dims[0], (double)x->dims[1], (double)x->dims[2],
+                      (double)x->dims[3]};
+    if (!spread_axes(n, axes, na, scales, &n_scales, 1.0, d))
+        return false;
+    if (n_sizes > 0 && na >= 0) {
+        double full[4];
+        memcpy(full, in_f, sizeof full);
+        if (n_sizes != na)
+            return diag_fail(d, ST_BAD_MODEL, n, "%d sizes for %d axes", n_sizes, na);
+        for (int i = 0; i < na; i++)
+            full[axes[i] < 0 ? axes[i] + 4 : axes[i]] = sizes[i];
+        memcpy(sizes, full, sizeof full);
+        n_sizes = 4;
+    }
+    if (n_roi > 0) {
+        if (na >= 0) {
+            double full[8] = {0, 0, 0, 0, 1, 1, 1, 1};
+            if (n_roi != 2 * na)
+                return diag_fail(d, ST_BAD_MODEL, n, "roi has %d values for %d axes", n_roi, na);
+            for (int i = 0; i < na; i++) {
+                int64_t ax = axes[i] < 0 ? axes[i] + 4 : axes[i];
+                full[ax] = roi[i];
+                full[4 + ax] = roi[na + i];
+            }
+            memcpy(roi, full, sizeof full);
+        } else if (n_roi != 8) {
+            return diag_fail(d, ST_BAD_MODEL, n, "roi must hold 8 values");
+        }
+        o->roi[0] = (float)roi[2];
+        o->roi[1] = (float)roi[6];
+        o->roi[2] = (float)roi[3];
+        o->roi[3] = (float)roi[7];
+    } else if (o->coord == RC_TF_CROP_AND_RESIZE) {
+        return diag_fail(d, ST_BAD_MODEL, n, "tf_crop_and_resize needs roi");
+    }
     if ((n_scales < 0) == (n_sizes < 0))
         return diag_fail(d, ST_BAD_MODEL, n, "exactly one of scales and sizes must be given");
+    if ((n_scales > 0 && n_scales != 4) || (n_sizes > 0 && n_sizes != 4))
+        return diag_fail(d, ST_UNSUPPORTED, n, "scales or sizes must hold 4 values (N, C, H, W)");
+    bool keep = strcmp(policy, "stretch") != 0;
+    if (keep && strcmp(policy, "not_larger") != 0 && strcmp(policy, "not_smaller") != 0)
+        return diag_fail(d, ST_BAD_MODEL, n, "keep_aspect_ratio_policy '%s' is not valid", policy);
+    if (keep && n_sizes > 0) {
+        /* one scale for the resized axes, the smallest or largest ratio */
+        bool larger = strcmp(policy, "not_smaller") == 0;
+        double s = larger ? 0.0 : 1e300;
+        for (int i = 0; i < 4; i++) {
+            bool listed = na < 0;
+            for (int j = 0; j < na; j++)
+                listed |= (axes[j] < 0 ? axes[j] + 4 : axes[j]) == i;
+            if (!listed)
+                continue;
+            double r = sizes[i] / in_f[i];
+            s = larger ? (r > s ? r : s) : (r < s ? r : s);
+        }
+        for (int i = 0; i < 4; i++) {
+            bool listed = na < 0;
+            for (int j = 0; j < na; j++)
+                listed |= (axes[j] < 0 ? axes[j] + 4 : axes[j]) == i;
+            scales[i] = listed ? s : 1.0;
+            sizes[i] = listed ? nearbyint(s * in_f[i]) : in_f[i];
+        }
+    }
     int64_t out[4];
     for (int i = 0; i < 4; i++) {
         int64_t in = x->dims[i];
-        if (n_scales > 0) {
+        if (n_sizes > 0) {
+            if (sizes[i] < 0 || sizes[i] > (double)GEOM_MAX_DIM)
+                return diag_fail(d, ST_BAD_MODEL, n, "size %g is out of range", sizes[i]);
+            out[i] = (int64_t)sizes[i];
+        } else {
             if (!(scales[i] > 0.0) || scales[i] > 1e6)
                 return diag_fail(d, ST_BAD_MODEL, n, "scale %g is out of range", scales[i]);
             double v = floor((double)in * (double)(float)scales[i]);
@@ -369,10 +494,6 @@ bool ir_resize_geom(const Graph *g, const Node *n, ResizeGeom *o, Diag *d)
                 return diag_fail(d, ST_BAD_MODEL, n, "scale %g of a dim %lld is out of range",
                                  scales[i], (long long)in);
             out[i] = (int64_t)v;
-        } else {
-            if (sizes[i] < 0 || sizes[i] > (double)GEOM_MAX_DIM)
-                return diag_fail(d, ST_BAD_MODEL, n, "size %g is out of range", sizes[i]);
-            out[i] = (int64_t)sizes[i];
         }
     }
     if (out[0] != o->n || out[1] != o->c)
@@ -383,7 +504,7 @@ bool ir_resize_geom(const Graph *g, const Node *n, ResizeGeom *o, Diag *d)
                          (long long)out[2], (long long)out[3]);
     o->oh = out[2];
     o->ow = out[3];
-    if (n_scales > 0) {
+    if (n_scales > 0 || (keep && n_sizes > 0)) {
         o->scale_h = (float)scales[2];
         o->scale_w = (float)scales[3];
     } else {

@@ -78,6 +78,28 @@ void op_arity(OpKind k, int *min_in, int *max_in, int *min_out, int *max_out)
     *max_out = o->max_out;
 }
 
+bool ir_input_is_param(OpKind op, int k)
+{
+    switch (k) {
+    case 0:
+        return op == OP_CONSTANT_OF_SHAPE;
+    case 1:
+        return op == OP_RESHAPE || op == OP_RESIZE || op == OP_UPSAMPLE || op == OP_SLICE ||
+               op == OP_SQUEEZE || op == OP_UNSQUEEZE || op == OP_GATHER || op == OP_EXPAND ||
+               op == OP_SPLIT || op == OP_PAD || op == OP_CLIP || op == OP_DROPOUT ||
+               op == OP_REDUCE_MEAN || op == OP_REDUCE_SUM || op == OP_REDUCE_MAX;
+    case 2:
+        return op == OP_RESIZE || op == OP_SLICE || op == OP_PAD || op == OP_CLIP ||
+               op == OP_DROPOUT;
+    case 3:
+        return op == OP_RESIZE || op == OP_SLICE || op == OP_PAD;
+    case 4:
+        return op == OP_SLICE;
+    default:
+        return false;
+    }
+}
+
 const char *act_name(Act a)
 {
     switch (a) {
@@ -85,6 +107,9 @@ const char *act_name(Act a)
     case ACT_RELU: return "relu";
     case ACT_SIGMOID: return "sigmoid";
     case ACT_SILU: return "silu";
+    case ACT_TANH: return "tanh";
+    case ACT_HARD_SWISH: return "hardswish";
+    case ACT_RELU6: return "relu6";
     }
     return "?";
 }

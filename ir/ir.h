@@ -119,14 +119,23 @@ bool op_lookup(const char *onnx_name, OpKind *out);
 /* Arity limits from ops.def. */
 void op_arity(OpKind k, int *min_in, int *max_in, int *min_out, int *max_out);
 
+/* True when input k of an op fixes shapes or acts as an attribute (Reshape's
+ * shape, Resize's roi/scales/sizes, Slice's starts..., Pad's pads and value,
+ * Clip's min/max, axes, indices of Gather, ...): onnxc needs it constant, or
+ * foldable to a constant, to compile the node. */
+bool ir_input_is_param(OpKind op, int k);
+
 /* An activation fused into the producing node's epilogue (by pass_fuse). */
 typedef enum Act {
     ACT_NONE = 0,
     ACT_RELU,
     ACT_SIGMOID,
     ACT_SILU,              /* x * sigmoid(x) */
+    ACT_TANH,
+    ACT_HARD_SWISH,        /* x * clamp(x / 6 + 1/2, 0, 1) */
+    ACT_RELU6,             /* Clip(x, 0, 6) */
 } Act;
-const char *act_name(Act a);   /* "none", "relu", "sigmoid", "silu" */
+const char *act_name(Act a);   /* "none", "relu", "sigmoid", "silu", "tanh", "hardswish", "relu6" */
 
 /* ------------------------------------------------------------- attributes */
 
@@ -258,9 +267,10 @@ void ir_count_uses(const Graph *g, int *uses);
 
 /* ---------------------------------------------------- op geometry (shared) */
 
-/* The canonical 2-D geometry of Conv and MaxPool, derived from attributes and
+/* The canonical 2-D geometry of Conv and pooling, derived from attributes and
  * shapes by shape inference and used by the interpreter and codegen alike.
- * 1-D ops are mapped onto it with H = 1. */
+ * 1-D ops are mapped onto it with H = 1; 3-D ops add the depth fields (the 2-D
+ * kernels require d == od == 1, see ir_geom_is_3d). */
 typedef struct ConvGeom {
     int64_t n, c, h, w;        /* input */
     int64_t m, oh, ow;         /* output channels and size */
@@ -270,27 +280,107 @@ typedef struct ConvGeom {
     int64_t pt, pl, pb, pr;    /* pads: top, left, bottom, right */
     int64_t group;
     bool has_bias;
+    /* depth of 3-D ops (rank-5 input); 1, 1, 1, 1, 1, 0, 0 for 1-D and 2-D */
+    int64_t d, od, kd, sd, dd, pf, pk;   /* input, output, kernel, stride, dilation, pads */
 } ConvGeom;
 bool ir_conv_geom(const Graph *g, const Node *n, ConvGeom *out, Diag *d);
+/* True for a node whose input X has rank 5 (3-D Conv and pooling: window3d.c). */
+bool ir_geom_is_3d(const Graph *g, const Node *n);
 bool ir_pool_geom(const Graph *g, const Node *n, ConvGeom *out, Diag *d);
 
 typedef enum ResizeCoord {
     RC_HALF_PIXEL, RC_ASYMMETRIC, RC_ALIGN_CORNERS, RC_PYTORCH_HALF_PIXEL,
-    RC_TF_HALF_PIXEL_FOR_NEAREST,
+    RC_TF_HALF_PIXEL_FOR_NEAREST, RC_HALF_PIXEL_SYMMETRIC, RC_TF_CROP_AND_RESIZE,
 } ResizeCoord;
+typedef enum ResizeMode { RM_NEAREST, RM_LINEAR, RM_CUBIC } ResizeMode;
 typedef enum ResizeNearest {
     RN_ROUND_PREFER_FLOOR, RN_ROUND_PREFER_CEIL, RN_FLOOR, RN_CEIL,
 } ResizeNearest;
-/* Resize / Upsample in nearest mode over the last two axes of an NCHW tensor. */
+/* Resize / Upsample (nearest, linear, cubic) over the last two axes of an NCHW tensor. */
 typedef struct ResizeGeom {
     int64_t n, c, ih, iw, oh, ow;
     float scale_h, scale_w;    /* output / input as ONNX defines it (from scales or sizes) */
     ResizeCoord coord;
     ResizeNearest nearest;
+    ResizeMode mode;
+    float cubic_a;             /* cubic_coeff_a */
+    bool exclude_outside;      /* taps outside the input get weight 0 (renormalized) */
+    bool antialias;            /* widen linear/cubic filters when downscaling */
+    float extrapolation;       /* tf_crop_and_resize: value outside the input */
+    float roi[4];              /* tf_crop_and_resize: start_h, end_h, start_w, end_w */
 } ResizeGeom;
 /* Returns true with out->oh = out->ow = -1 when the scales or sizes input is not
  * constant yet (see ir_infer_node). */
 bool ir_resize_geom(const Graph *g, const Node *n, ResizeGeom *out, Diag *d);
+
+/* ConvTranspose in the same 2-D geometry: x (n,c,h,w) -> y (n,m,oh,ow), with
+ * W (c, m/group, kh, kw); pt/pl are the pads cropped from the full output. */
+bool ir_conv_transpose_geom(const Graph *g, const Node *n, ConvGeom *out, Diag *d);
+
+/* Data movement as strided copies: y[yoff + sum i_k ys_k] = x[xoff + sum i_k xs_k]
+ * over the index space dims (IR_MAX_RANK dims, leading ones 1). Transpose,
+ * Slice, Expand, Flatten, DepthToSpace, SpaceToDepth need one copy; Concat one
+ * per input (src), Split one per output (dst), Gather one per index. */
+typedef struct CopyGeom {
+    int src, dst;                      /* node input and output index */
+    int64_t dims[IR_MAX_RANK];
+    int64_t xs[IR_MAX_RANK], ys[IR_MAX_RANK];  /* element strides (xs may be 0 or < 0) */
+    int64_t xoff, yoff;
+} CopyGeom;
+/* Returns how many copies node n is (0: not a copy op) and fills out[0..max-1]
+ * when out is not NULL; -1 with d filled on a bad or unsupported node. */
+int ir_copy_geom(const Graph *g, const Node *n, CopyGeom *out, int max, Diag *d);
+
+typedef enum PadMode { PAD_CONSTANT, PAD_REFLECT, PAD_EDGE, PAD_WRAP } PadMode;
+/* Pad at rank IR_MAX_RANK (leading dims 1): y[i] = x[i - begin] per axis, or the
+ * mode's rule outside x (begin may be negative: cropping). */
+typedef struct PadGeom {
+    int64_t xdims[IR_MAX_RANK], ydims[IR_MAX_RANK], begin[IR_MAX_RANK];
+    PadMode mode;
+    float value;
+} PadGeom;
+/* *known is false (and true returned) while pads are not constant yet. */
+bool ir_pad_geom(const Graph *g, const Node *n, PadGeom *out, bool *known, Diag *d);
+
+/* ReduceMean/Sum/Max at rank IR_MAX_RANK: x dims, and for every x axis the
+ * stride of y (0 along a reduced axis); count = elements reduced into one. */
+typedef struct ReduceGeom {
+    int64_t dims[IR_MAX_RANK], ys[IR_MAX_RANK];
+    int64_t count;
+    int y_rank;                        /* rank of the ONNX output */
+    int64_t y_dims[IR_MAX_RANK];
+    bool noop;                         /* empty axes with noop_with_empty_axes: a copy */
+} ReduceGeom;
+bool ir_reduce_geom(const Graph *g, const Node *n, ReduceGeom *out, bool *known, Diag *d);
+
+/* MatMul (numpy semantics) and Gemm: y[b..., i, j] = alpha * sum_k A[b..., i, k]
+ * B[b..., k, j] + beta * C[i, j], A and B read through strides (transposes and
+ * broadcast batch dims: stride 0), C broadcast through c_sm/c_sn. */
+#define IR_MAX_BATCH (IR_MAX_RANK - 2)
+typedef struct MatmulGeom {
+    int64_t bdims[IR_MAX_BATCH], bsa[IR_MAX_BATCH], bsb[IR_MAX_BATCH];
+    int64_t m, n, k;
+    int64_t a_sm, a_sk, b_sk, b_sn, c_sm, c_sn;
+    bool has_c;
+    float alpha, beta;
+    int y_rank;
+    int64_t y_dims[IR_MAX_RANK];
+} MatmulGeom;
+bool ir_matmul_geom(const Graph *g, const Node *n, MatmulGeom *out, Diag *d);
+
+/* Normalizations and softmax over x viewed as (n, c, inner): BatchNorm,
+ * InstanceNorm and LRN use all three; GroupNorm adds groups; LayerNorm and
+ * Softmax use n = outer, c = the normalized length, inner = what follows it
+ * (1 for LayerNorm). */
+typedef struct NormGeom {
+    int64_t n, c, inner, groups, size;
+    float eps, alpha, beta, bias;
+    bool scale_per_group;              /* GroupNorm before opset 21: scale (groups) */
+} NormGeom;
+bool ir_norm_geom(const Graph *g, const Node *n, NormGeom *out, Diag *d);
+
+/* Alpha and beta of an elementwise unary op (LeakyRelu alpha, Clip min/max, ...). */
+bool ir_unary_params(const Graph *g, const Node *n, float *alpha, float *beta, Diag *d);
 
 /* --------------------------------------------------------------- analyses */
 

@@ -12,16 +12,14 @@
  */
 #include <string.h>
 
-#include "ir.h"
+#include "ir_internal.h"
 
-#define SHAPE_MAX_DIM ((int64_t)1 << 40)
-
-static Tensor *input(Graph *g, const Node *n, int k)
+Tensor *ir_in(const Graph *g, const Node *n, int k)
 {
     return (k < n->n_in && n->in[k] >= 0) ? &g->tensors[n->in[k]] : NULL;
 }
 
-static Tensor *output(Graph *g, const Node *n, int k)
+Tensor *ir_out(const Graph *g, const Node *n, int k)
 {
     return (k < n->n_out && n->out[k] >= 0) ? &g->tensors[n->out[k]] : NULL;
 }
@@ -32,7 +30,7 @@ static void set_unknown(Tensor *t)
         t->rank = -1;
 }
 
-static bool set_shape(const Node *n, Tensor *t, DType dt, int rank, const int64_t *dims, Diag *d)
+bool ir_set_shape(const Node *n, Tensor *t, DType dt, int rank, const int64_t *dims, Diag *d)
 {
     if (!t)
         return true;
@@ -55,7 +53,7 @@ static bool set_shape(const Node *n, Tensor *t, DType dt, int rank, const int64_
 
 static bool same_as_input(const Node *n, Tensor *x, Tensor *y, Diag *d)
 {
-    return set_shape(n, y, x->dtype, x->rank, x->dims, d);
+    return ir_set_shape(n, y, x->dtype, x->rank, x->dims, d);
 }
 
 static bool require_f32(const Node *n, const Tensor *x, Diag *d)
@@ -84,7 +82,7 @@ static bool broadcast(const Node *n, const Tensor *a, const Tensor *b, int *rank
 }
 
 /* Reads a constant 1-D int64 (or int32) tensor into v; false without error if not constant. */
-static bool const_ints(const Tensor *t, int64_t *v, int *count, int max)
+bool ir_const_ints(const Tensor *t, int64_t *v, int *count, int max)
 {
     if (!t || !t->data || t->rank > 1)
         return false;
@@ -103,7 +101,7 @@ static bool const_ints(const Tensor *t, int64_t *v, int *count, int max)
     return true;
 }
 
-static bool norm_axis(const Node *n, int64_t axis, int rank, int *out, Diag *d)
+bool ir_norm_axis(const Node *n, int64_t axis, int rank, int *out, Diag *d)
 {
     if (axis < -rank || axis >= rank)
         return diag_fail(d, ST_BAD_MODEL, n, "axis %lld is out of range for rank %d",
@@ -129,10 +127,10 @@ static bool squeeze_axes(Graph *g, const Node *n, int64_t *axes, int *count, boo
         *count = na;
         return true;
     }
-    Tensor *t = input(g, n, 1);
+    Tensor *t = ir_in(g, n, 1);
     if (!t)
         return true;
-    if (!const_ints(t, axes, count, IR_MAX_RANK))
+    if (!ir_const_ints(t, axes, count, IR_MAX_RANK))
         *known = false;
     return true;
 }
@@ -154,7 +152,7 @@ static bool infer_unsqueeze(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag 
     bool is_new[IR_MAX_RANK] = {false};
     for (int i = 0; i < na; i++) {
         int ax = 0;
-        if (!norm_axis(n, axes[i], r, &ax, d))
+        if (!ir_norm_axis(n, axes[i], r, &ax, d))
             return false;
         if (is_new[ax])
             return diag_fail(d, ST_BAD_MODEL, n, "axis %d repeated", ax);
@@ -162,7 +160,7 @@ static bool infer_unsqueeze(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag 
     }
     for (int i = 0, k = 0; i < r; i++)
         dims[i] = is_new[i] ? 1 : x->dims[k++];
-    return set_shape(n, y, x->dtype, r, dims, d);
+    return ir_set_shape(n, y, x->dtype, r, dims, d);
 }
 
 static bool infer_squeeze(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *d)
@@ -176,7 +174,7 @@ static bool infer_squeeze(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *d
         return true;
     for (int i = 0; i < na; i++) {
         int ax = 0;
-        if (!norm_axis(n, axes[i], x->rank, &ax, d))
+        if (!ir_norm_axis(n, axes[i], x->rank, &ax, d))
             return false;
         if (x->dims[ax] != 1)
             return diag_fail(d, ST_BAD_MODEL, n, "cannot squeeze axis %d of size %lld", ax,
@@ -186,19 +184,19 @@ static bool infer_squeeze(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *d
     for (int i = 0; i < x->rank; i++)
         if (!(na < 0 ? x->dims[i] == 1 : drop[i]))
             dims[r++] = x->dims[i];
-    return set_shape(n, y, x->dtype, r, dims, d);
+    return ir_set_shape(n, y, x->dtype, r, dims, d);
 }
 
 static bool infer_reshape(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *d)
 {
     int64_t shape[IR_MAX_RANK];
     int r = 0;
-    Tensor *s = input(g, n, 1);
+    Tensor *s = ir_in(g, n, 1);
     if (!s->data)
         return true;
     if (s->rank != 1 || (s->dtype != DT_I64))
         return diag_fail(d, ST_BAD_MODEL, n, "shape input must be 1-D int64");
-    if (!const_ints(s, shape, &r, IR_MAX_RANK))
+    if (!ir_const_ints(s, shape, &r, IR_MAX_RANK))
         return diag_fail(d, ST_LIMIT, n, "shape has more than %d dims", IR_MAX_RANK);
     int64_t allowzero;
     if (!ir_attr_int(n, "allowzero", 0, &allowzero, d))
@@ -235,7 +233,7 @@ static bool infer_reshape(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *d
     if (known != total)
         return diag_fail(d, ST_BAD_MODEL, n, "reshape of %lld elements into %lld",
                          (long long)total, (long long)known);
-    return set_shape(n, y, x->dtype, r, shape, d);
+    return ir_set_shape(n, y, x->dtype, r, shape, d);
 }
 
 /* Slice bounds resolved per ONNX (clamping, negative indices and steps). */
@@ -263,12 +261,12 @@ static bool infer_slice(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *d)
     } else {
         if (n->n_in < 3)
             return diag_fail(d, ST_BAD_MODEL, n, "inputs starts and ends are required");
-        if (!const_ints(input(g, n, 1), starts, &ns, IR_MAX_RANK) ||
-            !const_ints(input(g, n, 2), ends, &ne, IR_MAX_RANK))
+        if (!ir_const_ints(ir_in(g, n, 1), starts, &ns, IR_MAX_RANK) ||
+            !ir_const_ints(ir_in(g, n, 2), ends, &ne, IR_MAX_RANK))
             return true;
-        if (input(g, n, 3) && !const_ints(input(g, n, 3), axes, &na, IR_MAX_RANK))
+        if (ir_in(g, n, 3) && !ir_const_ints(ir_in(g, n, 3), axes, &na, IR_MAX_RANK))
             return true;
-        if (input(g, n, 4) && !const_ints(input(g, n, 4), steps, &nst, IR_MAX_RANK))
+        if (ir_in(g, n, 4) && !ir_const_ints(ir_in(g, n, 4), steps, &nst, IR_MAX_RANK))
             return true;
     }
     if (ns != ne || (na >= 0 && na != ns) || (nst >= 0 && nst != ns))
@@ -277,7 +275,7 @@ static bool infer_slice(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *d)
     memcpy(dims, x->dims, sizeof dims);
     for (int i = 0; i < ns; i++) {
         int ax = 0;
-        if (!norm_axis(n, na >= 0 ? axes[i] : i, x->rank, &ax, d))
+        if (!ir_norm_axis(n, na >= 0 ? axes[i] : i, x->rank, &ax, d))
             return false;
         int64_t step = nst >= 0 ? steps[i] : 1, len = x->dims[ax];
         if (step == 0)
@@ -297,24 +295,24 @@ static bool infer_slice(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *d)
             dims[ax] = s > e ? (s - e + (-step) - 1) / (-step) : 0;
         }
     }
-    return set_shape(n, y, x->dtype, x->rank, dims, d);
+    return ir_set_shape(n, y, x->dtype, x->rank, dims, d);
 }
 
 static bool infer_concat(Graph *g, const Node *n, Tensor *y, Diag *d)
 {
-    Tensor *x0 = input(g, n, 0);
+    Tensor *x0 = ir_in(g, n, 0);
     int64_t axis_attr, dims[IR_MAX_RANK];
     int axis = 0;
     if (!ir_attr_int(n, "axis", INT64_MIN, &axis_attr, d))
         return false;
     if (axis_attr == INT64_MIN)
         return diag_fail(d, ST_BAD_MODEL, n, "attribute 'axis' is required");
-    if (!norm_axis(n, axis_attr, x0->rank, &axis, d))
+    if (!ir_norm_axis(n, axis_attr, x0->rank, &axis, d))
         return false;
     memcpy(dims, x0->dims, sizeof dims);
     dims[axis] = 0;
     for (int k = 0; k < n->n_in; k++) {
-        Tensor *t = input(g, n, k);
+        Tensor *t = ir_in(g, n, k);
         if (!t)
             return diag_fail(d, ST_BAD_MODEL, n, "input %d is empty", k);
         if (t->rank != x0->rank || t->dtype != x0->dtype)
@@ -326,15 +324,15 @@ static bool infer_concat(Graph *g, const Node *n, Tensor *y, Diag *d)
         if (dims[axis] > SHAPE_MAX_DIM)
             return diag_fail(d, ST_LIMIT, n, "concatenated dim is too large");
     }
-    return set_shape(n, y, x0->dtype, x0->rank, dims, d);
+    return ir_set_shape(n, y, x0->dtype, x0->rank, dims, d);
 }
 
 static bool infer_gather(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *d)
 {
-    Tensor *idx = input(g, n, 1);
+    Tensor *idx = ir_in(g, n, 1);
     int64_t axis_attr, dims[IR_MAX_RANK];
     int axis = 0, r = 0;
-    if (!ir_attr_int(n, "axis", 0, &axis_attr, d) || !norm_axis(n, axis_attr, x->rank, &axis, d))
+    if (!ir_attr_int(n, "axis", 0, &axis_attr, d) || !ir_norm_axis(n, axis_attr, x->rank, &axis, d))
         return false;
     if (idx->dtype != DT_I64 && idx->dtype != DT_I32)
         return diag_fail(d, ST_BAD_MODEL, n, "indices must be int32 or int64");
@@ -346,7 +344,7 @@ static bool infer_gather(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *d)
         dims[r++] = idx->dims[i];
     for (int i = axis + 1; i < x->rank; i++)
         dims[r++] = x->dims[i];
-    return set_shape(n, y, x->dtype, r, dims, d);
+    return ir_set_shape(n, y, x->dtype, r, dims, d);
 }
 
 static bool infer_shape_op(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *d)
@@ -360,17 +358,17 @@ static bool infer_shape_op(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *
     start = start < 0 ? 0 : start > r ? r : start;
     end = end < 0 ? 0 : end > r ? r : end;
     int64_t len = end > start ? end - start : 0;
-    return set_shape(n, y, DT_I64, 1, &len, d);
+    return ir_set_shape(n, y, DT_I64, 1, &len, d);
 }
 
 static bool infer_constant_of_shape(Graph *g, const Node *n, Tensor *y, Diag *d)
 {
     int64_t dims[IR_MAX_RANK];
     int r = 0;
-    Tensor *s = input(g, n, 0);
+    Tensor *s = ir_in(g, n, 0);
     if (!s->data)
         return true;
-    if (!const_ints(s, dims, &r, IR_MAX_RANK))
+    if (!ir_const_ints(s, dims, &r, IR_MAX_RANK))
         return diag_fail(d, ST_BAD_MODEL, n, "shape input must be 1-D int64 of rank <= %d",
                          IR_MAX_RANK);
     DType dt = DT_F32;
@@ -383,18 +381,18 @@ static bool infer_constant_of_shape(Graph *g, const Node *n, Tensor *y, Diag *d)
             return diag_fail(d, ST_BAD_MODEL, n, "attribute 'value' must hold one element");
         dt = vt->dtype;
     }
-    return set_shape(n, y, dt, r, dims, d);
+    return ir_set_shape(n, y, dt, r, dims, d);
 }
 
 bool ir_infer_node(Graph *g, int node, Diag *d)
 {
     const Node *n = &g->nodes[node];
-    Tensor *x = input(g, n, 0), *y = output(g, n, 0);
+    Tensor *x = ir_in(g, n, 0), *y = ir_out(g, n, 0);
     for (int k = 0; k < n->n_out; k++)
-        set_unknown(output(g, n, k));
+        set_unknown(ir_out(g, n, k));
     /* Inputs of unknown shape leave the outputs unknown (see ir.h). */
     for (int k = 0; k < n->n_in; k++) {
-        Tensor *t = input(g, n, k);
+        Tensor *t = ir_in(g, n, k);
         if (t && !ir_shape_known(t))
             return true;
     }
@@ -406,22 +404,20 @@ bool ir_infer_node(Graph *g, int node, Diag *d)
         ConvGeom c;
         if (!ir_conv_geom(g, n, &c, d))
             return false;
-        int64_t dims[4] = {c.n, c.m, c.oh, c.ow};
-        if (x->rank == 3) {
-            int64_t d3[3] = {c.n, c.m, c.ow};
-            return set_shape(n, y, DT_F32, 3, d3, d);
-        }
-        return set_shape(n, y, DT_F32, 4, dims, d);
+        int64_t d5[5] = {c.n, c.m, c.od, c.oh, c.ow};
+        int64_t d4[4] = {c.n, c.m, c.oh, c.ow}, d3[3] = {c.n, c.m, c.ow};
+        return ir_set_shape(n, y, DT_F32, x->rank, x->rank == 5 ? d5 : x->rank == 4 ? d4 : d3, d);
     }
     case OP_MAXPOOL: {
         ConvGeom c;
         if (!ir_pool_geom(g, n, &c, d))
             return false;
+        int64_t d5[5] = {c.n, c.c, c.od, c.oh, c.ow};
         int64_t dims[4] = {c.n, c.c, c.oh, c.ow};
         int64_t d3[3] = {c.n, c.c, c.ow};
-        const int64_t *dd = x->rank == 3 ? d3 : dims;
-        return set_shape(n, y, DT_F32, x->rank, dd, d) &&
-               set_shape(n, output(g, n, 1), DT_I64, x->rank, dd, d);
+        const int64_t *dd = x->rank == 3 ? d3 : x->rank == 5 ? d5 : dims;
+        return ir_set_shape(n, y, DT_F32, x->rank, dd, d) &&
+               ir_set_shape(n, ir_out(g, n, 1), DT_I64, x->rank, dd, d);
     }
     case OP_RESIZE:
     case OP_UPSAMPLE: {
@@ -433,13 +429,13 @@ bool ir_infer_node(Graph *g, int node, Diag *d)
         if (r.ih < 1 || r.iw < 1)
             return diag_fail(d, ST_BAD_MODEL, n, "input X has an empty spatial dim");
         int64_t dims[4] = {r.n, r.c, r.oh, r.ow};
-        return set_shape(n, y, DT_F32, 4, dims, d);
+        return ir_set_shape(n, y, DT_F32, 4, dims, d);
     }
     case OP_ADD:
     case OP_SUB:
     case OP_MUL:
     case OP_DIV: {
-        Tensor *b = input(g, n, 1);
+        Tensor *b = ir_in(g, n, 1);
         int64_t dims[IR_MAX_RANK];
         int r = 0;
         if (!b)
@@ -449,7 +445,7 @@ bool ir_infer_node(Graph *g, int node, Diag *d)
                              dtype_name(b->dtype));
         if (!broadcast(n, x, b, &r, dims, d))
             return false;
-        return set_shape(n, y, x->dtype, r, dims, d);
+        return ir_set_shape(n, y, x->dtype, r, dims, d);
     }
     case OP_SIGMOID:
     case OP_RELU:
@@ -465,7 +461,7 @@ bool ir_infer_node(Graph *g, int node, Diag *d)
         if (!v || v->type != AT_TENSOR || v->tensor < 0)
             return diag_fail(d, ST_UNSUPPORTED, n, "only the 'value' tensor form is supported");
         const Tensor *vt = &g->tensors[v->tensor];
-        return set_shape(n, y, vt->dtype, vt->rank, vt->dims, d);
+        return ir_set_shape(n, y, vt->dtype, vt->rank, vt->dims, d);
     }
     case OP_SHAPE:
         return infer_shape_op(g, n, x, y, d);
@@ -486,12 +482,59 @@ bool ir_infer_node(Graph *g, int node, Diag *d)
         if (to < 0 || to > 64 || dtype_size((DType)to) == 0)
             return diag_fail(d, ST_UNSUPPORTED, n, "cast to dtype %lld is not supported",
                              (long long)to);
-        return set_shape(n, y, (DType)to, x->rank, x->dims, d);
+        return ir_set_shape(n, y, (DType)to, x->rank, x->dims, d);
     }
     case OP_RESHAPE:
         return infer_reshape(g, n, x, y, d);
     case OP_CONSTANT_OF_SHAPE:
         return infer_constant_of_shape(g, n, y, d);
+    case OP_CONV_TRANSPOSE:
+    case OP_AVERAGEPOOL:
+    case OP_GLOBAL_AVERAGEPOOL:
+    case OP_GLOBAL_MAXPOOL:
+    case OP_POW:
+    case OP_MAX:
+    case OP_MIN:
+    case OP_SUM:
+    case OP_PRELU:
+    case OP_LEAKY_RELU:
+    case OP_TANH:
+    case OP_CLIP:
+    case OP_ELU:
+    case OP_SELU:
+    case OP_HARD_SIGMOID:
+    case OP_HARD_SWISH:
+    case OP_SOFTPLUS:
+    case OP_MISH:
+    case OP_EXP:
+    case OP_LOG:
+    case OP_SQRT:
+    case OP_NEG:
+    case OP_ABS:
+    case OP_RECIPROCAL:
+    case OP_ERF:
+    case OP_SOFTMAX:
+    case OP_LOG_SOFTMAX:
+    case OP_BATCHNORM:
+    case OP_INSTANCENORM:
+    case OP_GROUPNORM:
+    case OP_LAYERNORM:
+    case OP_LRN:
+    case OP_GEMM:
+    case OP_MATMUL:
+    case OP_REDUCE_MEAN:
+    case OP_REDUCE_SUM:
+    case OP_REDUCE_MAX:
+        return ir_infer_nn(g, n, d);
+    case OP_FLATTEN:
+    case OP_TRANSPOSE:
+    case OP_EXPAND:
+    case OP_SPLIT:
+    case OP_PAD:
+    case OP_DROPOUT:
+    case OP_DEPTH_TO_SPACE:
+    case OP_SPACE_TO_DEPTH:
+        return ir_infer_tensor(g, n, d);
     case OP_COUNT_:
         break;
     }

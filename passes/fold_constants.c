@@ -604,14 +604,14 @@ static FoldResult fold_constant_of_shape(Graph *g, const Node *n, Diag *d) {
     return FOLD_DONE;
 }
 
-/* Add, Sub, Mul, Div with multidirectional (numpy) broadcasting. */
+/* Add, Sub, Mul, Div, and two-input Max, Min, with multidirectional (numpy) broadcasting. */
 static FoldResult fold_binary(Graph *g, const Node *n, Diag *d) {
     const Tensor *a = input(g, n, 0), *b = input(g, n, 1);
     DType dt = a->dtype;
     if (b->dtype != dt || !(dt == DT_F32 || dt == DT_F64 || dt == DT_I64 || dt == DT_I32))
         return FOLD_SKIP;
     int r = a->rank > b->rank ? a->rank : b->rank;
-    int64_t dims[IR_MAX_RANK], sa[IR_MAX_RANK], sb[IR_MAX_RANK];
+    int64_t dims[IR_MAX_RANK] = {0}, sa[IR_MAX_RANK] = {0}, sb[IR_MAX_RANK] = {0};
     int64_t stride_a = 1, stride_b = 1;
     for (int i = r - 1; i >= 0; i--) {   /* align from the right; stride 0 broadcasts */
         int ia = i - (r - a->rank), ib = i - (r - b->rank);
@@ -642,7 +642,9 @@ static FoldResult fold_binary(Graph *g, const Node *n, Diag *d) {
         }
         if (dt == DT_F32 || dt == DT_F64) {
             double x = load_f(pa, dt, ia), z = load_f(pb, dt, ib), v;
-            if (dt == DT_F32) {   /* in float, as the runtime computes it */
+            if (n->op == OP_MAX || n->op == OP_MIN) {
+                v = (n->op == OP_MAX) == (x > z) ? x : z;
+            } else if (dt == DT_F32) {   /* in float, as the runtime computes it */
                 float xf = (float)x, zf = (float)z;
                 v = n->op == OP_ADD ? xf + zf : n->op == OP_SUB ? xf - zf
                   : n->op == OP_MUL ? xf * zf : xf / zf;
@@ -657,7 +659,9 @@ static FoldResult fold_binary(Graph *g, const Node *n, Diag *d) {
          * runs on (computed unsigned, so no undefined behaviour), and Div
          * truncates toward zero as ONNX specifies. */
         int64_t x = load_i(pa, dt, ia), z = load_i(pb, dt, ib), v;
-        if (n->op == OP_ADD)
+        if (n->op == OP_MAX || n->op == OP_MIN)
+            v = (n->op == OP_MAX) == (x > z) ? x : z;
+        else if (n->op == OP_ADD)
             v = (int64_t)((uint64_t)x + (uint64_t)z);
         else if (n->op == OP_SUB)
             v = (int64_t)((uint64_t)x - (uint64_t)z);
@@ -754,10 +758,104 @@ static FoldResult fold_node(Graph *g, const Node *n, Diag *d) {
     case OP_RESHAPE: return fold_reshape(g, n, d);
     case OP_CONSTANT_OF_SHAPE: return fold_constant_of_shape(g, n, d);
     case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: return fold_binary(g, n, d);
+    case OP_MAX: case OP_MIN: return n->n_in == 2 ? fold_binary(g, n, d) : FOLD_SKIP;
     case OP_CONV: case OP_MAXPOOL: case OP_RESIZE: case OP_UPSAMPLE: return FOLD_SKIP;
+    /* Left to the runtime kernels, constant inputs or not. */
+    case OP_CONV_TRANSPOSE:
+    case OP_AVERAGEPOOL:
+    case OP_GLOBAL_AVERAGEPOOL:
+    case OP_GLOBAL_MAXPOOL:
+    case OP_POW:
+    case OP_SUM:
+    case OP_PRELU:
+    case OP_LEAKY_RELU:
+    case OP_TANH:
+    case OP_CLIP:
+    case OP_ELU:
+    case OP_SELU:
+    case OP_HARD_SIGMOID:
+    case OP_HARD_SWISH:
+    case OP_SOFTPLUS:
+    case OP_MISH:
+    case OP_EXP:
+    case OP_LOG:
+    case OP_SQRT:
+    case OP_NEG:
+    case OP_ABS:
+    case OP_RECIPROCAL:
+    case OP_ERF:
+    case OP_SOFTMAX:
+    case OP_LOG_SOFTMAX:
+    case OP_BATCHNORM:
+    case OP_INSTANCENORM:
+    case OP_GROUPNORM:
+    case OP_LAYERNORM:
+    case OP_LRN:
+    case OP_GEMM:
+    case OP_MATMUL:
+    case OP_FLATTEN:
+    case OP_TRANSPOSE:
+    case OP_EXPAND:
+    case OP_SPLIT:
+    case OP_PAD:
+    case OP_DROPOUT:
+    case OP_REDUCE_MEAN:
+    case OP_REDUCE_SUM:
+    case OP_REDUCE_MAX:
+    case OP_DEPTH_TO_SPACE:
+    case OP_SPACE_TO_DEPTH:
+        return FOLD_SKIP;
     case OP_COUNT_: return FOLD_SKIP;
     }
     return FOLD_SKIP;
+}
+
+/* After folding, every input that fixes a shape or acts as an attribute
+ * (ir_input_is_param) of a node whose result is used must be constant. */
+static bool params_constant(Graph *g, Diag *d) {
+    int *uses = calloc((size_t)g->n_tensors + 1, sizeof *uses);
+    if (!uses)
+        return diag_fail(d, ST_NOMEM, NULL, "out of memory in fold_constants");
+    ir_count_uses(g, uses);
+    bool ok = true;
+    for (int i = 0; i < g->n_nodes && ok; i++) {
+        const Node *n = &g->nodes[i];
+        bool used = false;
+        for (int k = 0; k < n->n_out; k++)
+            used |= n->out[k] >= 0 && uses[n->out[k]] > 0;
+        for (int k = 0; used && ok && k < n->n_in; k++) {
+            const Tensor *t = input(g, n, k);
+            if (t && t->kind != TK_CONST && ir_input_is_param(n->op, k))
+                ok = diag_fail(d, ST_UNSUPPORTED, n, "input %d ('%s') must be constant (or "
+                               "computable at compile time): it fixes a shape or an attribute",
+                               k, t->name);
+        }
+    }
+    free(uses);
+    return ok;
+}
+
+/* Pow with a constant integer exponent: the runtime computes in f32, so the
+ * exponent becomes an f32 constant (exact for |e| < 2^24). */
+static bool pow_exponent_to_f32(Graph *g, Node *n, Diag *d) {
+    const Tensor *e = input(g, n, 1);
+    if (n->op != OP_POW || !e || e->kind != TK_CONST || !is_int_dtype(e->dtype))
+        return true;
+    int64_t cnt = ir_numel(e);
+    float *v = arena_calloc(g->arena, (size_t)(cnt > 0 ? cnt : 1), sizeof(float));
+    if (!v)
+        return diag_fail(d, ST_NOMEM, n, "out of memory");
+    for (int64_t i = 0; i < cnt; i++)
+        v[i] = (float)load_i(e->data, e->dtype, i);
+    int64_t dims[IR_MAX_RANK];
+    int rank = e->rank;
+    memcpy(dims, e->dims, sizeof dims);
+    const char *name = ir_unique_name(g, e->name);   /* e dies when tensors grow */
+    int t = name ? ir_add_const(g, name, DT_F32, rank, dims, v) : -1;
+    if (t < 0)
+        return diag_fail(d, ST_NOMEM, n, "out of memory");
+    n->in[1] = t;
+    return true;
 }
 
 bool pass_fold_constants(Graph *g, Diag *d) {
@@ -766,8 +864,12 @@ bool pass_fold_constants(Graph *g, Diag *d) {
         return diag_fail(d, ST_NOMEM, NULL, "out of memory in fold_constants");
     bool ok = true;
     for (int i = 0; i < g->n_nodes && ok; i++) {
-        const Node *n = &g->nodes[i];
         keep[i] = true;
+        if (!pow_exponent_to_f32(g, &g->nodes[i], d)) {
+            ok = false;
+            break;
+        }
+        const Node *n = &g->nodes[i];
         FoldResult r = fold_node(g, n, d);
         if (r == FOLD_ERROR) {
             ok = false;
@@ -786,5 +888,5 @@ bool pass_fold_constants(Graph *g, Diag *d) {
         ok = ir_infer_shapes(g, d);
     }
     free(keep);
-    return ok;
+    return ok && params_constant(g, d);
 }

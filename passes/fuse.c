@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fuse.c - folds an activation that follows a Conv into the Conv's epilogue (Node.act).
+ * fuse.c - folds an activation that follows a Conv, ConvTranspose, Gemm or
+ * MatMul into that node's epilogue (Node.act).
  *
- * For a Conv with act == none whose output Y is no graph output:
- *   Y read once, by Relu               -> act=relu,    the Conv writes the Relu's output
- *   Y read once, by Sigmoid            -> act=sigmoid, the Conv writes the Sigmoid's output
+ * For such a producer with act == none whose output Y is no graph output:
+ *   Y read once, by Relu / Sigmoid / Tanh / HardSwish, or by a Clip with
+ *     constant bounds 0 and 6 (ReLU6)  -> that act; the producer writes the
+ *                                          activation's output
  *   Y read twice, by Sigmoid S and by a Mul whose inputs are {Y, S} (either order),
- *     with S read only by that Mul     -> act=silu,    the Conv writes the Mul's output
+ *     with S read only by that Mul     -> act=silu, the producer writes the Mul's output
  * Anything else (another consumer, a graph output in the middle) is left alone, so
  * no intermediate value anybody can observe disappears. The fused nodes are
- * removed; tensor ids never change (Y is left unreferenced).
+ * removed; tensor ids never change (Y is left unreferenced). Activations with
+ * free parameters (LeakyRelu, other Clip bounds) are not fused: the kernels'
+ * epilogue takes no parameters.
  */
 #include "passes.h"
 
@@ -61,6 +65,28 @@ static bool match_silu(const Graph *g, const bool *keep, const int *uses, int y,
     return true;
 }
 
+static bool is_producer(OpKind op) {
+    return op == OP_CONV || op == OP_CONV_TRANSPOSE || op == OP_GEMM || op == OP_MATMUL;
+}
+
+/* The act a single-consumer activation node c becomes, or ACT_NONE. */
+static Act act_of(const Graph *g, const Node *c) {
+    switch ((int)c->op) {   /* activations only; any other op is no activation */
+    case OP_RELU: return ACT_RELU;
+    case OP_SIGMOID: return ACT_SIGMOID;
+    case OP_TANH: return ACT_TANH;
+    case OP_HARD_SWISH: return ACT_HARD_SWISH;
+    case OP_CLIP: {
+        float lo = -1.0f, hi = -1.0f;
+        Diag ignore = {0};
+        if (!ir_unary_params(g, c, &lo, &hi, &ignore))
+            return ACT_NONE;
+        return lo == 0.0f && hi == 6.0f ? ACT_RELU6 : ACT_NONE;
+    }
+    default: return ACT_NONE;
+    }
+}
+
 bool pass_fuse(Graph *g, Diag *d) {
     int *uses = malloc(sizeof(int) * (size_t)(g->n_tensors > 0 ? g->n_tensors : 1));
     bool *keep = malloc(sizeof(bool) * (size_t)(g->n_nodes > 0 ? g->n_nodes : 1));
@@ -77,7 +103,7 @@ bool pass_fuse(Graph *g, Diag *d) {
      * tensor to the Conv (same readers) and orphans only tensors of this pattern. */
     for (int i = 0; i < g->n_nodes; i++) {
         Node *conv = &g->nodes[i];
-        if (conv->op != OP_CONV || conv->act != ACT_NONE || conv->n_out != 1)
+        if (!is_producer(conv->op) || conv->act != ACT_NONE || conv->n_out != 1)
             continue;
         int y = conv->out[0];
         if (y < 0 || g->tensors[y].is_output)
@@ -86,10 +112,11 @@ bool pass_fuse(Graph *g, Diag *d) {
             int c = sole_consumer(g, keep, y);
             if (c < 0)
                 continue;
-            OpKind op = g->nodes[c].op;
-            if (op != OP_RELU && op != OP_SIGMOID)
+            Act act = act_of(g, &g->nodes[c]);
+            if (act == ACT_NONE || g->nodes[c].out[0] < 0 ||
+                g->tensors[g->nodes[c].out[0]].dtype != DT_F32)
                 continue;
-            conv->act = op == OP_RELU ? ACT_RELU : ACT_SIGMOID;
+            conv->act = act;
             conv->out[0] = g->nodes[c].out[0];
             keep[c] = false;
         } else if (uses[y] == 2) {

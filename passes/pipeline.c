@@ -5,7 +5,9 @@
  *
  * Order: fold_constants turns shape arithmetic into constants and may leave
  * nodes whose results nobody reads (and Identities), which remove_dead drops
- * before fuse looks at use counts. fuse removes the nodes it fuses itself and
+ * before fold_batchnorm and fuse look at use counts. fold_batchnorm runs
+ * before fuse: a Conv -> BatchNormalization -> Relu chain becomes one Conv
+ * with a folded weight and a ReLU epilogue. fuse removes the nodes it fuses itself and
  * leaves nothing dead, so remove_dead runs once and every pass name is unique
  * (--print-ir-after=PASS names exactly one point). plan_buffers runs last,
  * because any later change to the schedule would invalidate the offsets.
@@ -15,6 +17,7 @@
 static const Pass pipeline[] = {
     {"fold_constants", pass_fold_constants},
     {"remove_dead", pass_remove_dead},
+    {"fold_batchnorm", pass_fold_batchnorm},
     {"fuse", pass_fuse},
     {"plan_buffers", pass_plan_buffers},
 };

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * remove_dead.c - removes Identity nodes and nodes whose results nobody reads.
+ * remove_dead.c - removes Identity nodes (and inference Dropout, whose mask
+ * nobody reads) and nodes whose results nobody reads.
  *
  * Identity y = x: readers of y read x instead. When y is a graph output the
  * node is removed only if x is an intermediate value (produced by a node, not
@@ -57,9 +58,16 @@ bool pass_remove_dead(Graph *g, Diag *d) {
     for (int i = 0; i < g->n_nodes; i++)
         keep[i] = true;
     ir_update_producers(g);
-    for (int i = 0; i < g->n_nodes; i++)
-        if (g->nodes[i].op == OP_IDENTITY && g->nodes[i].n_in == 1 && g->nodes[i].n_out == 1)
+    ir_count_uses(g, uses);
+    for (int i = 0; i < g->n_nodes; i++) {
+        const Node *n = &g->nodes[i];
+        /* inference Dropout is an Identity once its mask is unused (shape
+         * inference refuses training mode) */
+        bool dropout = n->op == OP_DROPOUT && n->n_out >= 1 &&
+                       (n->n_out == 1 || n->out[1] < 0 || uses[n->out[1]] == 0);
+        if ((n->op == OP_IDENTITY && n->n_in == 1 && n->n_out == 1) || dropout)
             drop_identity(g, keep, i);
+    }
     ir_remove_nodes(g, keep);
     ir_update_producers(g);
 

@@ -16,30 +16,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ir.h"
-#include "rt.h"
+#include "interp_internal.h"
 
-typedef struct Interp {
-    const Graph *g;
-    Diag *d;
-    float **buf;            /* per tensor: its f32 data once bound, else NULL */
-    void **owned;           /* per tensor: the malloc'd block to free, or NULL */
-    int *uses;              /* per tensor: readers (+1 when a graph output) */
-    unsigned char *arena;   /* the planned activation arena, or NULL */
-} Interp;
-
-static int act_to_rt(Act a)
+int interp_act_to_rt(Act a)
 {
     switch (a) {
     case ACT_NONE: return RT_ACT_NONE;
     case ACT_RELU: return RT_ACT_RELU;
     case ACT_SIGMOID: return RT_ACT_SIGMOID;
     case ACT_SILU: return RT_ACT_SILU;
+    case ACT_TANH: return RT_ACT_TANH;
+    case ACT_HARD_SWISH: return RT_ACT_HARD_SWISH;
+    case ACT_RELU6: return RT_ACT_RELU6;
     }
     return RT_ACT_NONE;
 }
 
-static bool fits_int(int64_t v)
+bool interp_fits_int(int64_t v)
 {
     return v >= INT_MIN && v <= INT_MAX;
 }
@@ -53,7 +46,7 @@ static bool overlaps(const void *p, int64_t np, const void *q, int64_t nq)
 
 /* Input k of node n as f32 data; false with d filled when it is missing, not
  * f32, or not produced yet. */
-static bool input_f32(Interp *st, const Node *n, int k, const float **out)
+bool interp_input_f32(Interp *st, const Node *n, int k, const float **out)
 {
     if (k >= n->n_in || n->in[k] < 0)
         return diag_fail(st->d, ST_BAD_MODEL, n, "input %d is missing", k);
@@ -70,7 +63,7 @@ static bool input_f32(Interp *st, const Node *n, int k, const float **out)
 
 /* Binds output k of node n to memory (the caller's buffer for a graph output,
  * its planned arena slot, or a new block) and returns it in *out. */
-static bool output_f32(Interp *st, const Node *n, int k, float **out)
+bool interp_output_f32(Interp *st, const Node *n, int k, float **out)
 {
     const Graph *g = st->g;
     if (k >= n->n_out || n->out[k] < 0)
@@ -106,7 +99,7 @@ static bool output_f32(Interp *st, const Node *n, int k, float **out)
 
 /* Fails when kernel output y (ny bytes) overlaps input x: the kernels taking
  * restrict pointers need them apart, so this is a planner bug. */
-static bool check_apart(Interp *st, const Node *n, const float *y, const float *x, int k)
+bool interp_check_apart(Interp *st, const Node *n, const float *y, const float *x, int k)
 {
     const Tensor *ty = &st->g->tensors[n->out[0]];
     const Tensor *tx = &st->g->tensors[n->in[k]];
@@ -120,26 +113,26 @@ static bool run_conv(Interp *st, const Node *n, float *y)
 {
     ConvGeom cg;
     const float *x = NULL, *w = NULL, *b = NULL;
-    if (!ir_conv_geom(st->g, n, &cg, st->d) || !input_f32(st, n, 0, &x) || !input_f32(st, n, 1, &w))
+    if (!ir_conv_geom(st->g, n, &cg, st->d) || !interp_input_f32(st, n, 0, &x) || !interp_input_f32(st, n, 1, &w))
         return false;
-    if (n->n_in > 2 && n->in[2] >= 0 && !input_f32(st, n, 2, &b))
+    if (n->n_in > 2 && n->in[2] >= 0 && !interp_input_f32(st, n, 2, &b))
         return false;
     int64_t v[] = {cg.n, cg.c, cg.h, cg.w, cg.m, cg.oh, cg.ow, cg.kh, cg.kw, cg.sh, cg.sw,
                    cg.dh, cg.dw, cg.pt, cg.pl, cg.group};
     for (size_t i = 0; i < ARRAY_LEN(v); i++)
-        if (!fits_int(v[i]))
+        if (!interp_fits_int(v[i]))
             return diag_fail(st->d, ST_LIMIT, n, "a dimension does not fit an int");
     if (cg.group <= 0 || cg.c % cg.group != 0 || cg.m % cg.group != 0)
         return diag_fail(st->d, ST_BAD_MODEL, n, "group %lld does not divide channels",
                          (long long)cg.group);
     for (int k = 0; k < 3 && k < n->n_in; k++)
-        if (n->in[k] >= 0 && !check_apart(st, n, y, k == 0 ? x : k == 1 ? w : b, k))
+        if (n->in[k] >= 0 && !interp_check_apart(st, n, y, k == 0 ? x : k == 1 ? w : b, k))
             return false;
     RtConvParams p = {
         .n = (int)cg.n, .c = (int)cg.c, .h = (int)cg.h, .w = (int)cg.w,
         .m = (int)cg.m, .oh = (int)cg.oh, .ow = (int)cg.ow, .kh = (int)cg.kh, .kw = (int)cg.kw,
         .sh = (int)cg.sh, .sw = (int)cg.sw, .dh = (int)cg.dh, .dw = (int)cg.dw,
-        .pt = (int)cg.pt, .pl = (int)cg.pl, .group = (int)cg.group, .act = act_to_rt(n->act),
+        .pt = (int)cg.pt, .pl = (int)cg.pl, .group = (int)cg.group, .act = interp_act_to_rt(n->act),
     };
     rt_conv2d_f32(y, x, w, b, &p);
     return true;
@@ -149,19 +142,19 @@ static bool run_maxpool(Interp *st, const Node *n, float *y)
 {
     ConvGeom cg;
     const float *x = NULL;
-    if (!ir_pool_geom(st->g, n, &cg, st->d) || !input_f32(st, n, 0, &x) ||
-        !check_apart(st, n, y, x, 0))
+    if (!ir_pool_geom(st->g, n, &cg, st->d) || !interp_input_f32(st, n, 0, &x) ||
+        !interp_check_apart(st, n, y, x, 0))
         return false;
     int64_t v[] = {cg.n, cg.c, cg.h, cg.w, cg.oh, cg.ow, cg.kh, cg.kw, cg.sh, cg.sw,
                    cg.dh, cg.dw, cg.pt, cg.pl};
     for (size_t i = 0; i < ARRAY_LEN(v); i++)
-        if (!fits_int(v[i]))
+        if (!interp_fits_int(v[i]))
             return diag_fail(st->d, ST_LIMIT, n, "a dimension does not fit an int");
     RtConvParams p = {
         .n = (int)cg.n, .c = (int)cg.c, .h = (int)cg.h, .w = (int)cg.w,
         .m = (int)cg.c, .oh = (int)cg.oh, .ow = (int)cg.ow, .kh = (int)cg.kh, .kw = (int)cg.kw,
         .sh = (int)cg.sh, .sw = (int)cg.sw, .dh = (int)cg.dh, .dw = (int)cg.dw,
-        .pt = (int)cg.pt, .pl = (int)cg.pl, .group = 1, .act = act_to_rt(n->act),
+        .pt = (int)cg.pt, .pl = (int)cg.pl, .group = 1, .act = interp_act_to_rt(n->act),
     };
     rt_maxpool2d_f32(y, x, &p);
     return true;
@@ -175,6 +168,8 @@ static int coord_to_rt(ResizeCoord c)
     case RC_ALIGN_CORNERS: return RT_COORD_ALIGN_CORNERS;
     case RC_PYTORCH_HALF_PIXEL: return RT_COORD_PYTORCH_HALF_PIXEL;
     case RC_TF_HALF_PIXEL_FOR_NEAREST: return RT_COORD_TF_HALF_PIXEL_FOR_NEAREST;
+    case RC_HALF_PIXEL_SYMMETRIC: return RT_COORD_HALF_PIXEL_SYMMETRIC;
+    case RC_TF_CROP_AND_RESIZE: return RT_COORD_TF_CROP_AND_RESIZE;
     }
     return RT_COORD_HALF_PIXEL;
 }
@@ -194,28 +189,36 @@ static bool run_resize(Interp *st, const Node *n, float *y)
 {
     ResizeGeom rg;
     const float *x = NULL;
-    if (!ir_resize_geom(st->g, n, &rg, st->d) || !input_f32(st, n, 0, &x) ||
-        !check_apart(st, n, y, x, 0))
+    if (!ir_resize_geom(st->g, n, &rg, st->d) || !interp_input_f32(st, n, 0, &x) ||
+        !interp_check_apart(st, n, y, x, 0))
         return false;
     if (rg.oh < 0 || rg.ow < 0)
         return diag_fail(st->d, ST_UNSUPPORTED, n,
                          "scales or sizes must be constant at run time: run fold_constants");
     int64_t v[] = {rg.n, rg.c, rg.ih, rg.iw, rg.oh, rg.ow};
     for (size_t i = 0; i < ARRAY_LEN(v); i++)
-        if (!fits_int(v[i]))
+        if (!interp_fits_int(v[i]))
             return diag_fail(st->d, ST_LIMIT, n, "a dimension does not fit an int");
     RtResizeParams p = {
         .n = (int)rg.n, .c = (int)rg.c, .ih = (int)rg.ih, .iw = (int)rg.iw,
         .oh = (int)rg.oh, .ow = (int)rg.ow, .scale_h = rg.scale_h, .scale_w = rg.scale_w,
         .coord = coord_to_rt(rg.coord), .nearest = nearest_to_rt(rg.nearest),
+        .mode = rg.mode == RM_CUBIC ? RT_RESIZE_CUBIC : rg.mode == RM_LINEAR ? RT_RESIZE_LINEAR
+                                                                              : RT_RESIZE_NEAREST,
+        .cubic_a = rg.cubic_a, .exclude_outside = rg.exclude_outside, .antialias = rg.antialias,
+        .extrapolation = rg.extrapolation,
+        .roi = {rg.roi[0], rg.roi[1], rg.roi[2], rg.roi[3]},
     };
-    rt_resize_nearest_f32(y, x, &p);
+    if (rg.mode == RM_NEAREST)
+        rt_resize_nearest_f32(y, x, &p);
+    else
+        rt_resize_interp_f32(y, x, &p);
     return true;
 }
 
 /* Element strides of operand t viewed at y's shape padded to RT_MAX_RANK dims
  * (numpy broadcasting: dims align on the right; a dim of 1 repeats, stride 0). */
-static bool broadcast_strides(Interp *st, const Node *n, const Tensor *t, const Tensor *y,
+bool interp_broadcast_strides(Interp *st, const Node *n, const Tensor *t, const Tensor *y,
                               long long *s)
 {
     if (t->rank > y->rank || y->rank > RT_MAX_RANK)
@@ -237,16 +240,16 @@ static bool broadcast_strides(Interp *st, const Node *n, const Tensor *t, const 
     return true;
 }
 
-static bool run_binary(Interp *st, const Node *n, float *y, int op)
+bool interp_run_binary(Interp *st, const Node *n, float *y, int op)
 {
     const Graph *g = st->g;
     const float *a = NULL, *b = NULL;
-    if (!input_f32(st, n, 0, &a) || !input_f32(st, n, 1, &b))
+    if (!interp_input_f32(st, n, 0, &a) || !interp_input_f32(st, n, 1, &b))
         return false;
     const Tensor *ty = &g->tensors[n->out[0]];
-    RtBinaryParams p = {.op = op, .act = act_to_rt(n->act)};
-    if (!broadcast_strides(st, n, &g->tensors[n->in[0]], ty, p.sa) ||
-        !broadcast_strides(st, n, &g->tensors[n->in[1]], ty, p.sb))
+    RtBinaryParams p = {.op = op, .act = interp_act_to_rt(n->act)};
+    if (!interp_broadcast_strides(st, n, &g->tensors[n->in[0]], ty, p.sa) ||
+        !interp_broadcast_strides(st, n, &g->tensors[n->in[1]], ty, p.sb))
         return false;
     for (int d = 0; d < RT_MAX_RANK; d++) {
         int ty_axis = d - (RT_MAX_RANK - ty->rank);
@@ -268,10 +271,10 @@ static bool run_binary(Interp *st, const Node *n, float *y, int op)
 
 /* Identity and the f32 forms of Reshape / Squeeze / Unsqueeze: the bytes stay,
  * only the shape changes. memmove: the planner may give both the same slot. */
-static bool run_copy(Interp *st, const Node *n, float *y)
+bool interp_run_memmove(Interp *st, const Node *n, float *y)
 {
     const float *x = NULL;
-    if (!input_f32(st, n, 0, &x))
+    if (!interp_input_f32(st, n, 0, &x))
         return false;
     int64_t nx = ir_nbytes(&st->g->tensors[n->in[0]]);
     int64_t ny = ir_nbytes(&st->g->tensors[n->out[0]]);
@@ -284,12 +287,22 @@ static bool run_copy(Interp *st, const Node *n, float *y)
 }
 
 /* True when some output of n is read at run time or is a graph output. */
-static bool outputs_used(const Interp *st, const Node *n)
+bool interp_outputs_used(const Interp *st, const Node *n)
 {
     for (int k = 0; k < n->n_out; k++)
         if (n->out[k] >= 0 && st->uses[n->out[k]] > 0)
             return true;
     return false;
+}
+
+/* True when every input and output of n that exists is f32. */
+static bool all_f32(const Interp *st, const Node *n)
+{
+    for (int k = 0; k < n->n_in; k++)
+        if (n->in[k] >= 0 && st->g->tensors[n->in[k]].dtype != DT_F32 &&
+            !ir_input_is_param(n->op, k))
+            return false;
+    return n->out[0] >= 0 && st->g->tensors[n->out[0]].dtype == DT_F32;
 }
 
 static bool run_node(Interp *st, const Node *n)
@@ -301,76 +314,141 @@ static bool run_node(Interp *st, const Node *n)
     switch (n->op) {
     case OP_CONSTANT:
     case OP_SHAPE:
-    case OP_GATHER:
-    case OP_CONCAT:
-    case OP_SLICE:
-    case OP_CAST:
-    case OP_FLOOR:
-    case OP_CEIL:
     case OP_CONSTANT_OF_SHAPE:
-        if (!outputs_used(st, n))
+        if (!interp_outputs_used(st, n))
             return true;
         return diag_fail(st->d, ST_UNSUPPORTED, n,
                          "shape arithmetic must be constant at run time: run fold_constants");
+    case OP_CAST:
     case OP_RESHAPE:
     case OP_SQUEEZE:
     case OP_UNSQUEEZE:
-        if (!outputs_used(st, n))
+    case OP_CONCAT:
+    case OP_SLICE:
+    case OP_GATHER:
+    case OP_FLOOR:
+    case OP_CEIL:
+        if (!interp_outputs_used(st, n))
             return true;
-        if (n->in[0] < 0 || st->g->tensors[n->in[0]].dtype != DT_F32 ||
-            st->g->tensors[n->out[0]].dtype != DT_F32)
+        if (!all_f32(st, n))
             return diag_fail(st->d, ST_UNSUPPORTED, n,
                              "non-f32 data must be constant at run time: run fold_constants");
-        ok = output_f32(st, n, 0, &y) && run_copy(st, n, y);
+        if (n->op == OP_CONCAT || n->op == OP_SLICE || n->op == OP_GATHER || n->op == OP_FLOOR ||
+            n->op == OP_CEIL) {
+            ok = interp_run_op(st, n, &act_done);
+            if (ok)
+                ok = interp_output_f32(st, n, 0, &y);
+            break;
+        }
+        ok = interp_output_f32(st, n, 0, &y) && interp_run_memmove(st, n, y);
         break;
     case OP_IDENTITY:
-        ok = output_f32(st, n, 0, &y) && run_copy(st, n, y);
+        ok = interp_output_f32(st, n, 0, &y) && interp_run_memmove(st, n, y);
         break;
     case OP_CONV:
-        ok = output_f32(st, n, 0, &y) && run_conv(st, n, y);
+        if (ir_geom_is_3d(st->g, n)) {
+            ok = interp_run_op(st, n, &act_done) && interp_output_f32(st, n, 0, &y);
+            break;
+        }
+        ok = interp_output_f32(st, n, 0, &y) && run_conv(st, n, y);
         act_done = true;
         break;
     case OP_MAXPOOL:
+        if (ir_geom_is_3d(st->g, n)) {
+            ok = interp_run_op(st, n, &act_done) && interp_output_f32(st, n, 0, &y);
+            break;
+        }
         if (n->n_out > 1 && n->out[1] >= 0 && st->uses[n->out[1]] > 0)
             return diag_fail(st->d, ST_UNSUPPORTED, n, "the Indices output is not supported");
-        ok = output_f32(st, n, 0, &y) && run_maxpool(st, n, y);
+        ok = interp_output_f32(st, n, 0, &y) && run_maxpool(st, n, y);
         act_done = true;
         break;
     case OP_RESIZE:
     case OP_UPSAMPLE:
-        ok = output_f32(st, n, 0, &y) && run_resize(st, n, y);
+        ok = interp_output_f32(st, n, 0, &y) && run_resize(st, n, y);
         break;
     case OP_ADD:
-        ok = output_f32(st, n, 0, &y) && run_binary(st, n, y, RT_BIN_ADD);
+        ok = interp_output_f32(st, n, 0, &y) && interp_run_binary(st, n, y, RT_BIN_ADD);
         act_done = true;
         break;
     case OP_SUB:
-        ok = output_f32(st, n, 0, &y) && run_binary(st, n, y, RT_BIN_SUB);
+        ok = interp_output_f32(st, n, 0, &y) && interp_run_binary(st, n, y, RT_BIN_SUB);
         act_done = true;
         break;
     case OP_MUL:
-        ok = output_f32(st, n, 0, &y) && run_binary(st, n, y, RT_BIN_MUL);
+        ok = interp_output_f32(st, n, 0, &y) && interp_run_binary(st, n, y, RT_BIN_MUL);
         act_done = true;
         break;
     case OP_DIV:
-        ok = output_f32(st, n, 0, &y) && run_binary(st, n, y, RT_BIN_DIV);
+        ok = interp_output_f32(st, n, 0, &y) && interp_run_binary(st, n, y, RT_BIN_DIV);
         act_done = true;
         break;
     case OP_SIGMOID:
     case OP_RELU: {
         const float *x = NULL;
-        ok = output_f32(st, n, 0, &y) && input_f32(st, n, 0, &x);
+        ok = interp_output_f32(st, n, 0, &y) && interp_input_f32(st, n, 0, &x);
         if (ok)
             rt_unary_f32(y, x, ir_numel(&st->g->tensors[n->out[0]]),
                          n->op == OP_SIGMOID ? RT_ACT_SIGMOID : RT_ACT_RELU);
         break;
     }
+    case OP_CONV_TRANSPOSE:
+    case OP_AVERAGEPOOL:
+    case OP_GLOBAL_AVERAGEPOOL:
+    case OP_GLOBAL_MAXPOOL:
+    case OP_POW:
+    case OP_MAX:
+    case OP_MIN:
+    case OP_SUM:
+    case OP_PRELU:
+    case OP_LEAKY_RELU:
+    case OP_TANH:
+    case OP_CLIP:
+    case OP_ELU:
+    case OP_SELU:
+    case OP_HARD_SIGMOID:
+    case OP_HARD_SWISH:
+    case OP_SOFTPLUS:
+    case OP_MISH:
+    case OP_EXP:
+    case OP_LOG:
+    case OP_SQRT:
+    case OP_NEG:
+    case OP_ABS:
+    case OP_RECIPROCAL:
+    case OP_ERF:
+    case OP_SOFTMAX:
+    case OP_LOG_SOFTMAX:
+    case OP_BATCHNORM:
+    case OP_INSTANCENORM:
+    case OP_GROUPNORM:
+    case OP_LAYERNORM:
+    case OP_LRN:
+    case OP_GEMM:
+    case OP_MATMUL:
+    case OP_FLATTEN:
+    case OP_TRANSPOSE:
+    case OP_EXPAND:
+    case OP_SPLIT:
+    case OP_PAD:
+    case OP_DROPOUT:
+    case OP_REDUCE_MEAN:
+    case OP_REDUCE_SUM:
+    case OP_REDUCE_MAX:
+    case OP_DEPTH_TO_SPACE:
+    case OP_SPACE_TO_DEPTH:
+        if (!interp_outputs_used(st, n))
+            return true;
+        ok = interp_run_op(st, n, &act_done);
+        if (ok)
+            ok = interp_output_f32(st, n, 0, &y);
+        break;
     case OP_COUNT_:
     default:
         return diag_fail(st->d, ST_INTERNAL, n, "unknown op kind %d", (int)n->op);
     }
     if (ok && !act_done && n->act != ACT_NONE)
-        rt_unary_f32(y, y, ir_numel(&st->g->tensors[n->out[0]]), act_to_rt(n->act));
+        rt_unary_f32(y, y, ir_numel(&st->g->tensors[n->out[0]]), interp_act_to_rt(n->act));
     return ok;
 }
 

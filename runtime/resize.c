@@ -1,58 +1,77 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * resize.c - nearest-neighbour Resize over the last two axes of NCHW (f32),
- * with the coordinate transformations and rounding modes of ONNX Resize.
+ * resize.c - Resize over the last two axes of NCHW (f32): nearest neighbour
+ * (rt_resize_nearest_f32) and linear or cubic interpolation, with antialiasing
+ * and exclude_outside (rt_resize_interp_f32), for every coordinate
+ * transformation of ONNX Resize.
  *
  * For every output coordinate the source coordinate is computed from the scale
- * (output / input) as onnx/onnx's reference does, rounded by the nearest mode
- * (an exact integer stays itself) and clamped into [0, in - 1].
- * Nothing is precomputed, so the kernel needs no scratch memory. Libc only:
- * embedded verbatim into emitted code (minus its #include line).
+ * (output / input) as onnx/onnx's reference does. Nearest rounds it by the
+ * nearest mode (an exact integer stays itself) and clamps it into the input.
+ * Interpolation takes the filter taps around it, weights them with the
+ * triangle or cubic kernel (stretched by 1/scale when antialiasing a
+ * downscale), and reads taps beyond the border from the edge, as the reference
+ * pads. tf_crop_and_resize yields extrapolation outside the input. Nothing is
+ * precomputed, so no scratch memory is needed. Libc only: embedded verbatim
+ * into emitted code (minus its #include line).
  */
 #include "rt.h"
 
-/* Source index along one axis for output index xr (0 <= xr < out_len).
- * The arithmetic is done in double, as the ONNX reference (numpy) does: with
- * sizes it divides by out/in in double, with scales by the float scale widened
- * to double. RtResizeParams holds only the float, so a scale equal to
- * (float)(out/in) is taken to be out/in exactly. The resized length is
- * scale * in_len as in the reference (not the rounded output length). */
-static int rt_resize_src_index(int xr, int in_len, int out_len, float scale_f, int coord,
-                               int nearest)
+#define RT_RESIZE_MAX_TAPS 64
+
+/* Source coordinate of output index xr along one axis (lo, hi: the roi). The
+ * arithmetic is in double, as the ONNX reference (numpy) does: RtResizeParams
+ * holds the scale as float, so a scale equal to (float)(out/in) is taken to be
+ * out/in exactly. The resized length is scale * in_len as in the reference. */
+static RT_UNUSED double rt_resize_coord(int xr, int in_len, int out_len, float scale_f, int coord,
+                              float lo, float hi)
 {
     const double exact = (double)out_len / (double)in_len;
     const double scale = (float)exact == scale_f ? exact : (double)scale_f;
     const double len_resized = scale * (double)in_len;
     const double xd = (double)xr;
-    double xo;
     switch (coord) {
     case RT_COORD_ASYMMETRIC:
-        xo = xd / scale;
-        break;
+        return xd / scale;
     case RT_COORD_ALIGN_CORNERS:
-        xo = len_resized == 1.0 ? 0.0 : xd * (double)(in_len - 1) / (len_resized - 1.0);
-        break;
+        return len_resized == 1.0 ? 0.0 : xd * (double)(in_len - 1) / (len_resized - 1.0);
     case RT_COORD_PYTORCH_HALF_PIXEL:
-        xo = len_resized == 1.0 ? -0.5 : (xd + 0.5) / scale - 0.5;
-        break;
+        return len_resized == 1.0 ? -0.5 : (xd + 0.5) / scale - 0.5;
     case RT_COORD_TF_HALF_PIXEL_FOR_NEAREST:
-        xo = (xd + 0.5) / scale;
-        break;
+        return (xd + 0.5) / scale;
+    case RT_COORD_HALF_PIXEL_SYMMETRIC: {
+        const double adjustment = (double)out_len / len_resized;
+        const double offset = (double)in_len / 2.0 * (1.0 - adjustment);
+        return offset + (xd + 0.5) / scale - 0.5;
+    }
+    case RT_COORD_TF_CROP_AND_RESIZE: {
+        const double span = ((double)hi - (double)lo) * (double)(in_len - 1);
+        const double x = out_len == 1 ? span / 2.0 : xd * span / (double)(out_len - 1);
+        return x + (double)lo * (double)(in_len - 1);
+    }
     case RT_COORD_HALF_PIXEL:
     default:
-        xo = (xd + 0.5) / scale - 0.5;
-        break;
+        return (xd + 0.5) / scale - 0.5;
     }
-    const double lo = floor(xo);
-    const double frac = xo - lo;
-    double src = lo;                  /* an exact integer stays itself */
+}
+
+/* Nearest source index for output index xr, or -1 outside a crop. */
+static RT_UNUSED int rt_resize_src_index(int xr, int in_len, int out_len, float scale_f, int coord,
+                               int nearest, float lo, float hi)
+{
+    const double xo = rt_resize_coord(xr, in_len, out_len, scale_f, coord, lo, hi);
+    if (coord == RT_COORD_TF_CROP_AND_RESIZE && (xo < 0.0 || xo > (double)(in_len - 1)))
+        return -1;
+    const double fl = floor(xo);
+    const double frac = xo - fl;
+    double src = fl;                  /* an exact integer stays itself */
     if (frac > 0.0) {
         switch (nearest) {
-        case RT_NEAREST_ROUND_PREFER_CEIL: src = frac >= 0.5 ? lo + 1.0 : lo; break;
-        case RT_NEAREST_FLOOR: src = lo; break;
-        case RT_NEAREST_CEIL: src = lo + 1.0; break;
+        case RT_NEAREST_ROUND_PREFER_CEIL: src = frac >= 0.5 ? fl + 1.0 : fl; break;
+        case RT_NEAREST_FLOOR: src = fl; break;
+        case RT_NEAREST_CEIL: src = fl + 1.0; break;
         case RT_NEAREST_ROUND_PREFER_FLOOR:
-        default: src = frac > 0.5 ? lo + 1.0 : lo; break;
+        default: src = frac > 0.5 ? fl + 1.0 : fl; break;
         }
     }
     /* Clamp before converting: an out-of-range double -> int is undefined. */
@@ -75,12 +94,104 @@ RT_API void rt_resize_nearest_f32(float *restrict y, const float *restrict x,
         const float *xc = x + pc * in_plane;
         float *yc = y + pc * out_plane;
         for (int oy = 0; oy < p->oh; oy++) {
-            const int iy = rt_resize_src_index(oy, p->ih, p->oh, p->scale_h, p->coord, p->nearest);
-            const float *xrow = xc + (ptrdiff_t)iy * p->iw;
+            const int iy = rt_resize_src_index(oy, p->ih, p->oh, p->scale_h, p->coord, p->nearest,
+                                               p->roi[0], p->roi[1]);
             float *yrow = yc + (ptrdiff_t)oy * p->ow;
-            for (int ox = 0; ox < p->ow; ox++)
-                yrow[ox] = xrow[rt_resize_src_index(ox, p->iw, p->ow, p->scale_w, p->coord,
-                                                    p->nearest)];
+            for (int ox = 0; ox < p->ow; ox++) {
+                const int ix = rt_resize_src_index(ox, p->iw, p->ow, p->scale_w, p->coord,
+                                                   p->nearest, p->roi[2], p->roi[3]);
+                yrow[ox] = iy < 0 || ix < 0 ? p->extrapolation : xc[(ptrdiff_t)iy * p->iw + ix];
+            }
+        }
+    }
+}
+
+/* The cubic convolution kernel with coefficient a. */
+static RT_UNUSED double rt_cubic(double t, double a)
+{
+    t = fabs(t);
+    if (t <= 1.0)
+        return ((a + 2.0) * t - (a + 3.0)) * t * t + 1.0;
+    if (t < 2.0)
+        return ((a * t - 5.0 * a) * t + 8.0 * a) * t - 4.0 * a;
+    return 0.0;
+}
+
+/* Filter taps (source indices, clamped to the input, and weights) of output
+ * index xr along one axis; returns their count, 0 outside a crop. */
+static RT_UNUSED int rt_resize_taps(int xr, int in_len, int out_len, float scale_f, const RtResizeParams *p,
+                          float lo, float hi, int *idx, double *w)
+{
+    const double xo = rt_resize_coord(xr, in_len, out_len, scale_f, p->coord, lo, hi);
+    if (p->coord == RT_COORD_TF_CROP_AND_RESIZE && (xo < 0.0 || xo > (double)(in_len - 1)))
+        return 0;
+    double x0 = floor(xo), ratio = xo - x0;
+    if (ratio == 0.0) {   /* the reference prefers the left neighbour: ratio 1 */
+        ratio = 1.0;
+        x0 -= 1.0;
+    }
+    const double exact = (double)out_len / (double)in_len;
+    const double scale = (float)exact == scale_f ? exact : (double)scale_f;
+    const double s = p->antialias && scale < 1.0 ? scale : 1.0;
+    const double support = p->mode == RT_RESIZE_CUBIC ? 2.0 : 1.0;
+    int start = (int)floor(-support / s) + 1;
+    int n = 2 - 2 * start;
+    if (n > RT_RESIZE_MAX_TAPS) {
+        start = 1 - RT_RESIZE_MAX_TAPS / 2;
+        n = RT_RESIZE_MAX_TAPS;
+    }
+    /* the n taps nearest to xo among the edge-padded input */
+    long long first = (long long)x0 + start;
+    const long long pad = (n + 1) / 2;
+    if (first < -pad)
+        first = -pad;
+    if (first + n - 1 > in_len - 1 + pad)
+        first = in_len - 1 + pad - (n - 1);
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        const long long k = first + i;
+        const double t = ((double)k - x0 - ratio) * s;
+        double c = p->mode == RT_RESIZE_CUBIC ? rt_cubic(t, p->cubic_a)
+                                              : (fabs(t) < 1.0 ? 1.0 - fabs(t) : 0.0);
+        if (p->exclude_outside && (k < 0 || k >= in_len))
+            c = 0.0;
+        w[i] = c;
+        sum += c;
+        idx[i] = (int)(k < 0 ? 0 : k >= in_len ? in_len - 1 : k);
+    }
+    if ((p->antialias || p->exclude_outside) && sum != 0.0)
+        for (int i = 0; i < n; i++)
+            w[i] /= sum;
+    return n;
+}
+
+/* x (n,c,ih,iw) -> y (n,c,oh,ow), linear or cubic (p->mode). */
+RT_API void rt_resize_interp_f32(float *restrict y, const float *restrict x,
+                                 const RtResizeParams *p)
+{
+    const ptrdiff_t planes = (ptrdiff_t)p->n * p->c;
+    const ptrdiff_t in_plane = (ptrdiff_t)p->ih * p->iw;
+    const ptrdiff_t out_plane = (ptrdiff_t)p->oh * p->ow;
+    int iy[RT_RESIZE_MAX_TAPS], ix[RT_RESIZE_MAX_TAPS];
+    double wy[RT_RESIZE_MAX_TAPS], wx[RT_RESIZE_MAX_TAPS];
+
+    for (int oy = 0; oy < p->oh; oy++) {
+        const int ny = rt_resize_taps(oy, p->ih, p->oh, p->scale_h, p, p->roi[0], p->roi[1], iy, wy);
+        for (int ox = 0; ox < p->ow; ox++) {
+            const int nx = rt_resize_taps(ox, p->iw, p->ow, p->scale_w, p, p->roi[2], p->roi[3],
+                                          ix, wx);
+            for (ptrdiff_t pc = 0; pc < planes; pc++) {
+                const float *xc = x + pc * in_plane;
+                double acc = 0.0;
+                for (int a = 0; a < ny; a++) {
+                    double row = 0.0;
+                    for (int b = 0; b < nx; b++)
+                        row += wx[b] * xc[(ptrdiff_t)iy[a] * p->iw + ix[b]];
+                    acc += wy[a] * row;
+                }
+                y[pc * out_plane + (ptrdiff_t)oy * p->ow + ox] =
+                    ny && nx ? (float)acc : p->extrapolation;
+            }
         }
     }
 }

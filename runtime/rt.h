@@ -22,6 +22,47 @@ void rt_binary_f32(float *y, const float *a, const float *b, const RtBinaryParam
 /* y[i] = act(x[i]) for i < n; y may alias x. */
 void rt_unary_f32(float *y, const float *x, long long n, int act);
 
+/* x -> y, op(x) elementwise with the op's alpha/beta (RT_UN_*); y may alias x. */
+void rt_unary_op_f32(float *y, const float *x, long long n, int op, float alpha, float beta);
+/* Strided copy and Pad (see RtCopyParams, RtPadParams); x and y apart. */
+void rt_copy_f32(float *restrict y, const float *restrict x, const RtCopyParams *p);
+void rt_pad_f32(float *restrict y, const float *restrict x, const RtPadParams *p);
+/* Linear / cubic resize (p->mode), antialias and exclude_outside honoured. */
+void rt_resize_interp_f32(float *restrict y, const float *restrict x, const RtResizeParams *p);
+/* x (n,c,h,w) -> y (n,c,oh,ow) averaged; pb, pr bottom/right pads; act fused. */
+void rt_avgpool2d_f32(float *restrict y, const float *restrict x, const RtConvParams *p, int pb,
+                      int pr, int count_include_pad);
+/* x (n,c,h,w), w (c,m/group,kh,kw), b (m) or NULL -> y (n,m,oh,ow); act fused. */
+void rt_conv_transpose2d_f32(float *restrict y, const float *restrict x, const float *restrict w,
+                             const float *restrict b, const RtConvParams *p);
+/* Normalizations over x viewed as (n, c, inner); see norm.c. */
+void rt_batchnorm_f32(float *restrict y, const float *restrict x, const float *restrict scale,
+                      const float *restrict bias, const float *restrict mean,
+                      const float *restrict var, long long n, long long c, long long inner,
+                      float eps);
+void rt_groupnorm_f32(float *restrict y, const float *restrict x, const float *restrict scale,
+                      const float *restrict bias, long long n, long long c, long long inner,
+                      long long groups, int per_group, float eps);
+void rt_layernorm_f32(float *restrict y, const float *restrict x, const float *restrict scale,
+                      const float *restrict bias, float *restrict mean_out,
+                      float *restrict inv_std_out, long long n, long long c, float eps);
+void rt_lrn_f32(float *restrict y, const float *restrict x, long long n, long long c,
+                long long inner, long long size, float alpha, float beta, float bias);
+void rt_softmax_f32(float *restrict y, const float *restrict x, long long n, long long c,
+                    long long inner, int want_log);
+/* a, b, c (or NULL) -> y per p (MatMul, Gemm); act fused. */
+void rt_matmul_f32(float *restrict y, const float *restrict a, const float *restrict b,
+                   const float *restrict c, const RtMatmulParams *p);
+/* x -> y reduced per p (ReduceSum / Mean / Max). */
+void rt_reduce_f32(float *restrict y, const float *restrict x, const RtReduceParams *p);
+
+/* 3-D: x (n,c,d,h,w), w (m,c/group,kd,kh,kw), b or NULL -> y; act fused. */
+void rt_conv3d_f32(float *restrict y, const float *restrict x, const float *restrict w,
+                   const float *restrict b, const RtWindow3Params *p);
+/* 3-D max (RT_POOL_MAX) or average pooling; act fused. */
+void rt_pool3d_f32(float *restrict y, const float *restrict x, const RtWindow3Params *p, int op,
+                   int count_include_pad);
+
 struct Graph;
 struct Diag;
 /* Runs graph g (shapes inferred; planned or not) on one f32 buffer per graph input

@@ -38,3 +38,7 @@ v skipsize_opset11 --opset 11 --upsample-to-skip-size
 
 # shellcheck disable=SC2086  # word splitting of the path list is intended
 "$py" "$root/scripts/check_fixtures.py" $check_args
+
+# The U-Net family fixtures of issue 3 (BatchNorm U-Net, bilinear BasicUNet,
+# GroupNorm + SiLU block); checked against torch by their e2e tests.
+"$py" "$root/scripts/export_unet_family.py" "$root"

@@ -423,6 +423,27 @@ static void test_reshape_constant_of_shape_subgraph(void **state) {
     ir_graph_free(g);
 }
 
+/* A Reshape whose shape is a run-time input is refused, naming the node. */
+static void test_runtime_shape_input_is_diagnosed(void **state) {
+    (void)state;
+    Graph *g = new_graph(13);
+    int x = input4(g, "x", 1, 2, 3, 4);
+    int s = ir_add_tensor(g, "s", TK_INPUT, DT_I64);
+    g->tensors[s].rank = 1;
+    g->tensors[s].dims[0] = 2;
+    add_list(g, &g->inputs, &g->n_inputs, s);
+    int in[2] = {x, s};
+    mark_output(g, op(g, OP_RESHAPE, "reshape_me", in, 2, DT_F32, NULL));
+    Diag d = {0};
+    assert_true(ir_infer_shapes(g, &d));
+    assert_false(pass_fold_constants(g, &d));
+    assert_int_equal(d.code, ST_UNSUPPORTED);
+    assert_string_equal(d.node, "reshape_me");
+    assert_string_equal(d.op, "Reshape");
+    assert_non_null(strstr(d.msg, "must be constant"));
+    ir_graph_free(g);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_integer_arithmetic),
@@ -432,6 +453,7 @@ int main(void) {
         cmocka_unit_test(test_cast_floor_ceil),
         cmocka_unit_test(test_resize_sizes_subgraph),
         cmocka_unit_test(test_reshape_constant_of_shape_subgraph),
+        cmocka_unit_test(test_runtime_shape_input_is_diagnosed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -217,6 +217,35 @@ static void test_relu(void **state) {
     ir_graph_free(g);
 }
 
+/* Tanh and HardSwish fuse; a Clip only with the constant bounds 0 and 6;
+ * LeakyRelu (a free parameter) never. */
+static void test_more_acts(void **state) {
+    (void)state;
+    const OpKind ops[] = {OP_TANH, OP_HARD_SWISH, OP_CLIP, OP_CLIP, OP_LEAKY_RELU};
+    const float hi[] = {0, 0, 6.0f, 5.0f, 0};
+    const Act want[] = {ACT_TANH, ACT_HARD_SWISH, ACT_RELU6, ACT_NONE, ACT_NONE};
+    for (size_t k = 0; k < ARRAY_LEN(ops); k++) {
+        int x;
+        Graph *g = new_graph(&x);
+        int c = conv(g, x, "conv"), y = value(g, "act");
+        int in[3] = {c, -1, -1}, n_in = 1;
+        if (ops[k] == OP_CLIP) {
+            float lo = 0.0f;
+            in[1] = ir_add_const(g, "lo", DT_F32, 0, NULL, &lo);
+            in[2] = ir_add_const(g, "hi", DT_F32, 0, NULL, &hi[k]);
+            n_in = 3;
+        }
+        assert_true(ir_add_node(g, ops[k], "act", in, n_in, &y, 1) >= 0);
+        mark_output(g, y);
+        infer(g);
+        Diag d = {0};
+        assert_true(pass_fuse(g, &d));
+        assert_int_equal(g->nodes[0].act, want[k]);
+        assert_int_equal(g->n_nodes, want[k] == ACT_NONE ? 2 : 1);
+        ir_graph_free(g);
+    }
+}
+
 static void test_lone_sigmoid(void **state) {
     (void)state;
     int x;
@@ -322,6 +351,7 @@ int main(void) {
         cmocka_unit_test(test_silu_swapped),
         cmocka_unit_test(test_relu),
         cmocka_unit_test(test_lone_sigmoid),
+        cmocka_unit_test(test_more_acts),
         cmocka_unit_test(test_conv_output_shared),
         cmocka_unit_test(test_conv_output_is_graph_output),
         cmocka_unit_test(test_sigmoid_used_twice),

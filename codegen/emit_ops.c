@@ -1,0 +1,411 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * emit_ops.c - the bodies of the node functions for the ops added for the
+ * U-Net family and the classic CNNs (emit_c.c writes the rest of the file).
+ *
+ * A node function of these ops takes `const float *xK` for every input K that
+ * carries data (present, and not a parameter input, see ir_input_is_param:
+ * those are constants whose values are printed into the body) and `float *yK`
+ * for every output K it writes (cg_op_writes_output). The body fills the
+ * kernel's parameter struct from the same ir/ geometry the interpreter uses and
+ * calls the kernel. Numbers are printed locale-free, floats exactly.
+ */
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cg_internal.h"
+#include "rt_kernels.h"
+
+static const struct { OpKind op; const char *code; } unary_codes[] = {
+    {OP_RELU, "RT_UN_RELU"}, {OP_SIGMOID, "RT_UN_SIGMOID"}, {OP_TANH, "RT_UN_TANH"},
+    {OP_LEAKY_RELU, "RT_UN_LEAKY_RELU"}, {OP_CLIP, "RT_UN_CLIP"}, {OP_ELU, "RT_UN_ELU"},
+    {OP_SELU, "RT_UN_SELU"}, {OP_HARD_SIGMOID, "RT_UN_HARD_SIGMOID"},
+    {OP_HARD_SWISH, "RT_UN_HARD_SWISH"}, {OP_SOFTPLUS, "RT_UN_SOFTPLUS"},
+    {OP_MISH, "RT_UN_MISH"}, {OP_EXP, "RT_UN_EXP"}, {OP_LOG, "RT_UN_LOG"},
+    {OP_SQRT, "RT_UN_SQRT"}, {OP_NEG, "RT_UN_NEG"}, {OP_ABS, "RT_UN_ABS"},
+    {OP_RECIPROCAL, "RT_UN_RECIPROCAL"}, {OP_ERF, "RT_UN_ERF"}, {OP_FLOOR, "RT_UN_FLOOR"},
+    {OP_CEIL, "RT_UN_CEIL"},
+};
+
+static const char *unary_code(OpKind op)
+{
+    for (size_t i = 0; i < ARRAY_LEN(unary_codes); i++)
+        if (unary_codes[i].op == op)
+            return unary_codes[i].code;
+    return NULL;
+}
+
+bool cg_op_passes_input(const Node *n, int k)
+{
+    return k < n->n_in && n->in[k] >= 0 && !ir_input_is_param(n->op, k);
+}
+
+bool cg_op_writes_output(const Node *n, int k)
+{
+    if (k >= n->n_out || n->out[k] < 0)
+        return false;
+    return k == 0 || n->op == OP_SPLIT || n->op == OP_LAYERNORM;
+}
+
+/* Which runtime file the op's kernel lives in (a name in cg_rt_sources). */
+static bool is_window3(const Graph *g, const Node *n)
+{
+    return (n->op == OP_CONV || n->op == OP_MAXPOOL || n->op == OP_AVERAGEPOOL ||
+            n->op == OP_GLOBAL_AVERAGEPOOL || n->op == OP_GLOBAL_MAXPOOL) &&
+           ir_geom_is_3d(g, n);
+}
+
+const char *cg_op_kernel_file(const Graph *g, const Node *n)
+{
+    OpKind op = n->op;
+    if (is_window3(g, n))
+        return "window3d.c";
+    switch ((int)op) {   /* the ops of this file only; emit_c.c's switch lists every op */
+    case OP_TRANSPOSE: case OP_SLICE: case OP_CONCAT: case OP_SPLIT: case OP_EXPAND:
+    case OP_GATHER: case OP_DEPTH_TO_SPACE: case OP_SPACE_TO_DEPTH: case OP_PAD:
+        return "copy.c";
+    case OP_POW: case OP_MAX: case OP_MIN: case OP_SUM: case OP_PRELU:
+        return "binary.c";
+    case OP_AVERAGEPOOL: case OP_GLOBAL_AVERAGEPOOL:
+        return "avgpool.c";
+    case OP_GLOBAL_MAXPOOL:
+        return "maxpool.c";
+    case OP_CONV_TRANSPOSE:
+        return "conv_transpose.c";
+    case OP_SOFTMAX: case OP_LOG_SOFTMAX: case OP_BATCHNORM: case OP_INSTANCENORM:
+    case OP_GROUPNORM: case OP_LAYERNORM: case OP_LRN:
+        return "norm.c";
+    case OP_GEMM: case OP_MATMUL:
+        return "matmul.c";
+    case OP_REDUCE_MEAN: case OP_REDUCE_SUM: case OP_REDUCE_MAX:
+        return "reduce.c";
+    default:
+        return unary_code(op) ? "unary.c" : NULL;
+    }
+}
+
+void cg_put_float(FILE *c, float v)
+{
+    if (isinf(v)) {
+        fputs(v > 0 ? "INFINITY" : "-INFINITY", c);
+        return;
+    }
+    if (isnan(v)) {
+        fputs("NAN", c);
+        return;
+    }
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.9g", (double)v);
+    for (char *p = buf; *p; p++)   /* no locale in the output */
+        if (*p == ',')
+            *p = '.';
+    fputs(buf, c);
+    if (!strpbrk(buf, ".e"))
+        fputs(".0", c);
+    fputc('f', c);
+}
+
+static void put_ll(FILE *c, const char *field, const int64_t *v, int n)
+{
+    fprintf(c, ".%s = {", field);
+    for (int i = 0; i < n; i++)
+        fprintf(c, "%s%" PRId64, i ? ", " : "", v[i]);
+    fputs("}", c);
+}
+
+static bool emit_copies(const Graph *g, const Node *n, FILE *c, Diag *d)
+{
+    int cnt = ir_copy_geom(g, n, NULL, 0, d);
+    if (cnt < 0)
+        return false;
+    CopyGeom *cg = calloc((size_t)(cnt ? cnt : 1), sizeof *cg);
+    if (!cg)
+        return diag_fail(d, ST_NOMEM, n, "out of memory");
+    if (ir_copy_geom(g, n, cg, cnt, d) < 0) {
+        free(cg);
+        return false;
+    }
+    if (cnt > 0)
+        fprintf(c, "    static const RtCopyParams p[%d] = {\n", cnt);
+    for (int i = 0; i < cnt; i++) {
+        fputs("        {", c);
+        put_ll(c, "dims", cg[i].dims, IR_MAX_RANK);
+        fputs(",\n         ", c);
+        put_ll(c, "xs", cg[i].xs, IR_MAX_RANK);
+        fputs(",\n         ", c);
+        put_ll(c, "ys", cg[i].ys, IR_MAX_RANK);
+        fprintf(c, ",\n         .xoff = %" PRId64 ", .yoff = %" PRId64 "},\n", cg[i].xoff,
+                cg[i].yoff);
+    }
+    if (cnt > 0)
+        fputs("    };\n", c);
+    for (int i = 0; i < cnt; i++)
+        fprintf(c, "    rt_copy_f32(y%d, x%d, &p[%d]);\n", cg[i].dst, cg[i].src, i);
+    free(cg);
+    return true;
+}
+
+static bool emit_pad(const Graph *g, const Node *n, FILE *c, Diag *d)
+{
+    PadGeom p;
+    bool known;
+    if (!ir_pad_geom(g, n, &p, &known, d))
+        return false;
+    if (!known)
+        return diag_fail(d, ST_UNSUPPORTED, n, "pads must be constant");
+    fputs("    static const RtPadParams p = {\n        ", c);
+    put_ll(c, "xdims", p.xdims, IR_MAX_RANK);
+    fputs(",\n        ", c);
+    put_ll(c, "ydims", p.ydims, IR_MAX_RANK);
+    fputs(",\n        ", c);
+    put_ll(c, "begin", p.begin, IR_MAX_RANK);
+    fprintf(c, ",\n        .mode = %d, .value = ", (int)p.mode);
+    cg_put_float(c, p.value);
+    fputs("};\n    rt_pad_f32(y0, x0, &p);\n", c);
+    return true;
+}
+
+/* Right-aligned broadcast strides of t (0 along its dims of 1). */
+static void strides_for(const Tensor *t, int64_t *st)
+{
+    int off = IR_MAX_RANK - t->rank;
+    int64_t s = 1;
+    for (int i = IR_MAX_RANK - 1; i >= 0; i--) {
+        int64_t dim = i < off ? 1 : t->dims[i - off];
+        st[i] = dim == 1 ? 0 : s;
+        s *= dim;
+    }
+}
+
+static bool emit_variadic(const Graph *g, const Node *n, FILE *c)
+{
+    static const char *const names[] = {"RT_BIN_POW", "RT_BIN_MAX", "RT_BIN_MIN", "RT_BIN_ADD",
+                                        "RT_BIN_PRELU"};
+    int op = n->op == OP_POW ? 0 : n->op == OP_MAX ? 1 : n->op == OP_MIN ? 2
+           : n->op == OP_SUM ? 3 : 4;
+    const Tensor *y = &g->tensors[n->out[0]];
+    if (n->n_in == 1) {
+        fprintf(c, "    memmove(y0, x0, %" PRId64 ");\n", ir_nbytes(y));
+        return true;
+    }
+    int64_t od[IR_MAX_RANK];
+    int off = IR_MAX_RANK - y->rank;
+    for (int i = 0; i < IR_MAX_RANK; i++)
+        od[i] = i < off ? 1 : y->dims[i - off];
+    for (int k = 1; k < n->n_in; k++) {
+        int64_t sa[IR_MAX_RANK], sb[IR_MAX_RANK];
+        strides_for(k == 1 ? &g->tensors[n->in[0]] : y, sa);
+        strides_for(&g->tensors[n->in[k]], sb);
+        fprintf(c, "    static const RtBinaryParams p%d = {.op = %s,\n        ", k, names[op]);
+        put_ll(c, "dims", od, IR_MAX_RANK);
+        fputs(",\n        ", c);
+        put_ll(c, "sa", sa, IR_MAX_RANK);
+        fputs(",\n        ", c);
+        put_ll(c, "sb", sb, IR_MAX_RANK);
+        fputs(", .act = RT_ACT_NONE};\n", c);
+        fprintf(c, "    rt_binary_f32(y0, %s, x%d, &p%d);\n", k == 1 ? "x0" : "y0", k, k);
+    }
+    return true;
+}
+
+static bool emit_conv_struct(const Node *n, const ConvGeom *q, FILE *c, Diag *d)
+{
+    int64_t v[] = {q->n, q->c, q->h, q->w, q->m, q->oh, q->ow, q->kh, q->kw, q->sh, q->sw,
+                   q->dh, q->dw, q->pt, q->pl, q->pb, q->pr, q->group};
+    for (size_t i = 0; i < ARRAY_LEN(v); i++)
+        if (v[i] < INT_MIN || v[i] > INT_MAX)
+            return diag_fail(d, ST_LIMIT, n, "geometry does not fit in int");
+    fprintf(c, "    static const RtConvParams p = {\n"
+               "        .n = %d, .c = %d, .h = %d, .w = %d, .m = %d, .oh = %d, .ow = %d,\n"
+               "        .kh = %d, .kw = %d, .sh = %d, .sw = %d, .dh = %d, .dw = %d,\n"
+               "        .pt = %d, .pl = %d, .group = %d, .act = %s};\n",
+            (int)q->n, (int)q->c, (int)q->h, (int)q->w, (int)q->m, (int)q->oh, (int)q->ow,
+            (int)q->kh, (int)q->kw, (int)q->sh, (int)q->sw, (int)q->dh, (int)q->dw, (int)q->pt,
+            (int)q->pl, (int)q->group, cg_act_const(n->act));
+    return true;
+}
+
+static bool emit_norm(const Graph *g, const Node *n, FILE *c, Diag *d)
+{
+    NormGeom q;
+    if (!ir_norm_geom(g, n, &q, d))
+        return false;
+    switch ((int)n->op) {   /* the norm ops only */
+    case OP_BATCHNORM:
+        fprintf(c, "    rt_batchnorm_f32(y0, x0, x1, x2, x3, x4, %" PRId64 ", %" PRId64 ", %" PRId64
+                   ", ", q.n, q.c, q.inner);
+        break;
+    case OP_INSTANCENORM:
+    case OP_GROUPNORM:
+        fprintf(c, "    rt_groupnorm_f32(y0, x0, x1, x2, %" PRId64 ", %" PRId64 ", %" PRId64 ", %"
+                   PRId64 ", %d, ", q.n, q.c, q.inner, n->op == OP_GROUPNORM ? q.groups : q.c,
+                q.scale_per_group);
+        break;
+    case OP_LAYERNORM:
+        fprintf(c, "    rt_layernorm_f32(y0, x0, x1, %s, %s, %s, %" PRId64 ", %" PRId64 ", ",
+                cg_op_passes_input(n, 2) ? "x2" : "NULL",
+                cg_op_writes_output(n, 1) ? "y1" : "NULL",
+                cg_op_writes_output(n, 2) ? "y2" : "NULL", q.n, q.c);
+        break;
+    case OP_LRN:
+        fprintf(c, "    rt_lrn_f32(y0, x0, %" PRId64 ", %" PRId64 ", %" PRId64 ", %" PRId64 ", ",
+                q.n, q.c, q.inner, q.size);
+        cg_put_float(c, q.alpha);
+        fputs(", ", c);
+        cg_put_float(c, q.beta);
+        fputs(", ", c);
+        cg_put_float(c, q.bias);
+        fputs(");\n", c);
+        return true;
+    default:
+        fprintf(c, "    rt_softmax_f32(y0, x0, %" PRId64 ", %" PRId64 ", %" PRId64 ", %d);\n", q.n,
+                q.c, q.inner, n->op == OP_LOG_SOFTMAX);
+        return true;
+    }
+    cg_put_float(c, q.eps);
+    fputs(");\n", c);
+    return true;
+}
+
+static bool emit_matmul(const Graph *g, const Node *n, FILE *c, Diag *d)
+{
+    MatmulGeom q;
+    if (!ir_matmul_geom(g, n, &q, d))
+        return false;
+    fputs("    static const RtMatmulParams p = {\n        ", c);
+    put_ll(c, "bdims", q.bdims, IR_MAX_BATCH);
+    fputs(",\n        ", c);
+    put_ll(c, "bsa", q.bsa, IR_MAX_BATCH);
+    fputs(",\n        ", c);
+    put_ll(c, "bsb", q.bsb, IR_MAX_BATCH);
+    fprintf(c, ",\n        .m = %" PRId64 ", .n = %" PRId64 ", .k = %" PRId64 ", .a_sm = %" PRId64
+               ", .a_sk = %" PRId64 ", .b_sk = %" PRId64 ", .b_sn = %" PRId64 ",\n        .c_sm = %"
+               PRId64 ", .c_sn = %" PRId64 ", .alpha = ", q.m, q.n, q.k, q.a_sm, q.a_sk, q.b_sk,
+            q.b_sn, q.c_sm, q.c_sn);
+    cg_put_float(c, q.alpha);
+    fputs(", .beta = ", c);
+    cg_put_float(c, q.beta);
+    fprintf(c, ", .act = %s};\n    rt_matmul_f32(y0, x0, x1, %s, &p);\n", cg_act_const(n->act),
+            q.has_c ? "x2" : "NULL");
+    return true;
+}
+
+static bool emit_reduce(const Graph *g, const Node *n, FILE *c, Diag *d)
+{
+    ReduceGeom q;
+    bool known;
+    if (!ir_reduce_geom(g, n, &q, &known, d))
+        return false;
+    if (!known)
+        return diag_fail(d, ST_UNSUPPORTED, n, "axes must be constant");
+    const Tensor *y = &g->tensors[n->out[0]];
+    if (q.noop) {
+        fprintf(c, "    memmove(y0, x0, %" PRId64 ");\n", ir_nbytes(y));
+        return true;
+    }
+    fputs("    static const RtReduceParams p = {\n        ", c);
+    put_ll(c, "dims", q.dims, IR_MAX_RANK);
+    fputs(",\n        ", c);
+    put_ll(c, "ys", q.ys, IR_MAX_RANK);
+    fprintf(c, ",\n        .ny = %" PRId64 ", .count = %" PRId64 ", .op = %s};\n"
+               "    rt_reduce_f32(y0, x0, &p);\n", ir_numel(y), q.count,
+            n->op == OP_REDUCE_MAX ? "RT_RED_MAX" : n->op == OP_REDUCE_MEAN ? "RT_RED_MEAN"
+                                                                            : "RT_RED_SUM");
+    return true;
+}
+
+/* Conv and pooling on rank-5 input. */
+static bool emit_window3(const Graph *g, const Node *n, FILE *c, Diag *d)
+{
+    ConvGeom q;
+    bool conv = n->op == OP_CONV;
+    int64_t cip = 0;
+    if (!(conv ? ir_conv_geom(g, n, &q, d) : ir_pool_geom(g, n, &q, d)) ||
+        !ir_attr_int(n, "count_include_pad", 0, &cip, d))
+        return false;
+    fprintf(c, "    static const RtWindow3Params p = {\n"
+               "        .n = %" PRId64 ", .c = %" PRId64 ", .m = %" PRId64 ", .d = %" PRId64
+               ", .h = %" PRId64 ", .w = %" PRId64 ", .od = %" PRId64 ", .oh = %" PRId64
+               ", .ow = %" PRId64 ",\n        .kd = %" PRId64 ", .kh = %" PRId64 ", .kw = %" PRId64
+               ", .sd = %" PRId64 ", .sh = %" PRId64 ", .sw = %" PRId64 ", .dd = %" PRId64
+               ", .dh = %" PRId64 ", .dw = %" PRId64 ",\n        .pf = %" PRId64 ", .pt = %" PRId64
+               ", .pl = %" PRId64 ", .pk = %" PRId64 ", .pb = %" PRId64 ", .pr = %" PRId64
+               ", .group = %" PRId64 ", .act = %s};\n",
+            q.n, q.c, q.m, q.d, q.h, q.w, q.od, q.oh, q.ow, q.kd, q.kh, q.kw, q.sd, q.sh, q.sw,
+            q.dd, q.dh, q.dw, q.pf, q.pt, q.pl, q.pk, q.pb, q.pr, q.group, cg_act_const(n->act));
+    if (conv)
+        fprintf(c, "    rt_conv3d_f32(y0, x0, x1, %s, &p);\n",
+                cg_op_passes_input(n, 2) ? "x2" : "NULL");
+    else
+        fprintf(c, "    rt_pool3d_f32(y0, x0, &p, %s, %d);\n",
+                n->op == OP_MAXPOOL || n->op == OP_GLOBAL_MAXPOOL ? "RT_POOL_MAX" : "RT_POOL_AVG",
+                cip != 0);
+    return true;
+}
+
+bool cg_emit_op_body(const Graph *g, const Node *n, bool *act_done, FILE *c, Diag *d)
+{
+    *act_done = false;
+    if (is_window3(g, n)) {
+        *act_done = true;
+        return emit_window3(g, n, c, d);
+    }
+    switch ((int)n->op) {   /* the ops of this file only; emit_c.c's switch lists every op */
+    case OP_TRANSPOSE: case OP_SLICE: case OP_CONCAT: case OP_SPLIT: case OP_EXPAND:
+    case OP_GATHER: case OP_DEPTH_TO_SPACE: case OP_SPACE_TO_DEPTH:
+        return emit_copies(g, n, c, d);
+    case OP_PAD:
+        return emit_pad(g, n, c, d);
+    case OP_POW: case OP_MAX: case OP_MIN: case OP_SUM: case OP_PRELU:
+        return emit_variadic(g, n, c);
+    case OP_AVERAGEPOOL: case OP_GLOBAL_AVERAGEPOOL: case OP_GLOBAL_MAXPOOL: {
+        ConvGeom q;
+        int64_t cip = 0;
+        if (!ir_pool_geom(g, n, &q, d) || !ir_attr_int(n, "count_include_pad", 0, &cip, d) ||
+            !emit_conv_struct(n, &q, c, d))
+            return false;
+        if (n->op == OP_GLOBAL_MAXPOOL)
+            fputs("    rt_maxpool2d_f32(y0, x0, &p);\n", c);
+        else
+            fprintf(c, "    rt_avgpool2d_f32(y0, x0, &p, %d, %d, %d);\n", (int)q.pb, (int)q.pr,
+                    cip != 0);
+        *act_done = true;
+        return true;
+    }
+    case OP_CONV_TRANSPOSE: {
+        ConvGeom q;
+        if (!ir_conv_transpose_geom(g, n, &q, d) || !emit_conv_struct(n, &q, c, d))
+            return false;
+        fprintf(c, "    rt_conv_transpose2d_f32(y0, x0, x1, %s, &p);\n",
+                q.has_bias ? "x2" : "NULL");
+        *act_done = true;
+        return true;
+    }
+    case OP_SOFTMAX: case OP_LOG_SOFTMAX: case OP_BATCHNORM: case OP_INSTANCENORM:
+    case OP_GROUPNORM: case OP_LAYERNORM: case OP_LRN:
+        return emit_norm(g, n, c, d);
+    case OP_GEMM: case OP_MATMUL:
+        *act_done = true;
+        return emit_matmul(g, n, c, d);
+    case OP_REDUCE_MEAN: case OP_REDUCE_SUM: case OP_REDUCE_MAX:
+        return emit_reduce(g, n, c, d);
+    default: {
+        const char *code = unary_code(n->op);
+        float a, b;
+        if (!code)
+            return diag_fail(d, ST_INTERNAL, n, "no emitter for this op");
+        if (!ir_unary_params(g, n, &a, &b, d))
+            return false;
+        fprintf(c, "    rt_unary_op_f32(y0, x0, %" PRId64 ", %s, ",
+                ir_numel(&g->tensors[n->out[0]]), code);
+        cg_put_float(c, a);
+        fputs(", ", c);
+        cg_put_float(c, b);
+        fputs(");\n", c);
+        return true;
+    }
+    }
+}

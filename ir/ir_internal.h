@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ir_internal.h - helpers the files of ir/ share (shape inference and op
+ * geometry) and nobody else sees.
+ */
+#ifndef ONNXC_IR_INTERNAL_H
+#define ONNXC_IR_INTERNAL_H
+
+#include "ir.h"
+
+#define SHAPE_MAX_DIM ((int64_t)1 << 40)
+
+/* Input / output k of n, or NULL when absent or omitted. */
+Tensor *ir_in(const Graph *g, const Node *n, int k);
+Tensor *ir_out(const Graph *g, const Node *n, int k);
+
+/* Sets t's dtype and shape after range checks (false with d filled); t may be NULL. */
+bool ir_set_shape(const Node *n, Tensor *t, DType dt, int rank, const int64_t *dims, Diag *d);
+
+/* Reads a constant 0-D/1-D integer (int32/int64) tensor of at most max values.
+ * False without an error when t is not constant (or not such a tensor). */
+bool ir_const_ints(const Tensor *t, int64_t *v, int *count, int max);
+
+/* Ints from attribute `name` if present, else from input k when it is given:
+ * *count = -1 when neither is, *known = false while the input is not constant. */
+bool ir_ints_attr_or_input(const Graph *g, const Node *n, const char *name, int k, int64_t *v,
+                           int *count, int max, bool *known, Diag *d);
+
+/* Normalizes a possibly negative axis into [0, rank). */
+bool ir_norm_axis(const Node *n, int64_t axis, int rank, int *out, Diag *d);
+
+/* Row-major element strides of dims[0..rank). */
+void ir_strides(const int64_t *dims, int rank, int64_t *strides);
+
+/* Shape inference of the ops added with issue 3 (shape_nn.c: layers, math,
+ * normalizations; shape_tensor.c: data movement): the contract of
+ * ir_infer_node, for a node whose inputs have known shapes. ir_infer_node's
+ * switch lists every op and sends each to one of them. */
+bool ir_infer_nn(Graph *g, const Node *n, Diag *d);
+bool ir_infer_tensor(Graph *g, const Node *n, Diag *d);
+
+#endif

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * interp_internal.h - what interp.c (the driver, memory binding, the first
+ * ops) and interp_ops.c (the ops added for the U-Net family) share.
+ */
+#ifndef ONNXC_INTERP_INTERNAL_H
+#define ONNXC_INTERP_INTERNAL_H
+
+#include "ir.h"
+#include "rt.h"
+
+typedef struct Interp {
+    const Graph *g;
+    Diag *d;
+    float **buf;            /* per tensor: its f32 data once bound, else NULL */
+    void **owned;           /* per tensor: the malloc'd block to free, or NULL */
+    int *uses;              /* per tensor: readers (+1 when a graph output) */
+    unsigned char *arena;   /* the planned activation arena, or NULL */
+} Interp;
+
+int interp_act_to_rt(Act a);
+bool interp_fits_int(int64_t v);
+/* Input k of n as f32 data; false with d filled when missing, not f32, or not computed. */
+bool interp_input_f32(Interp *st, const Node *n, int k, const float **out);
+/* Binds output k of n to memory and returns it. */
+bool interp_output_f32(Interp *st, const Node *n, int k, float **out);
+/* Fails (ST_INTERNAL) when output 0's buffer y overlaps input k's x. */
+bool interp_check_apart(Interp *st, const Node *n, const float *y, const float *x, int k);
+/* Element strides of t broadcast to y's shape at rank RT_MAX_RANK. */
+bool interp_broadcast_strides(Interp *st, const Node *n, const Tensor *t, const Tensor *y,
+                              long long *s);
+/* Add/Sub/Mul/Div of inputs 0 and 1 into y with RT_BIN_* op. */
+bool interp_run_binary(Interp *st, const Node *n, float *y, int op);
+/* y = x (input 0) byte for byte: Identity, Reshape, Flatten, ... */
+bool interp_run_memmove(Interp *st, const Node *n, float *y);
+/* True when some output of n is read or is a graph output. */
+bool interp_outputs_used(const Interp *st, const Node *n);
+
+/* The ops of interp_ops.c; *act_done tells whether the kernel applied n->act. */
+bool interp_run_op(Interp *st, const Node *n, bool *act_done);
+/* The 3-D window kernels' parameters from a ConvGeom. */
+void interp_window3_params(const ConvGeom *c, Act act, RtWindow3Params *p);
+/* RT_UN_* code of an elementwise unary op, -1 for any other op. */
+int interp_unary_code(OpKind op);
+
+#endif
