@@ -38,6 +38,7 @@ typedef struct Options {
     ShapeArg shapes[MAX_SHAPES];
     int n_shapes;
     bool print_all;              /* --print-ir-after-all */
+    bool reference_kernels;      /* --reference-kernels */
     const char *print_after;     /* --print-ir-after=PASS */
     const char *inputs[MAX_FILES], *outputs[MAX_FILES];
     int n_inputs, n_outputs;
@@ -48,8 +49,10 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  compile MODEL.onnx -o OUT.c [--name NAME] [--shape INPUT=D0,D1,...]...\n"
+    "        [--reference-kernels]\n"
     "        write OUT.c and OUT.h: standalone C with the weights baked in.\n"
     "        NAME (default: OUT's base name) prefixes every emitted symbol.\n"
+    "        --reference-kernels: only the plain reference kernels, NCHW throughout.\n"
     "  dump MODEL.onnx [--print-ir-after-all | --print-ir-after=PASS] [--shape ...]\n"
     "        print the IR after the whole pipeline, after every pass, or after one.\n"
     "  dot MODEL.onnx [-o GRAPH.dot] [--shape ...]\n"
@@ -133,6 +136,8 @@ static int parse_args(int argc, char **argv, Options *o)
             exit(0);
         } else if (strcmp(a, "-o") == 0 && next) {
             o->out = argv[++i];
+        } else if (strcmp(a, "--reference-kernels") == 0) {
+            o->reference_kernels = true;
         } else if (strcmp(a, "--name") == 0 && next) {
             o->name = argv[++i];
         } else if (strcmp(a, "--shape") == 0 && next) {
@@ -307,7 +312,8 @@ static int cmd_compile(const Options *o)
         return usage_error("--name '%s' is not a C identifier", o->name);
     }
     CgOptions cg = {.name = name, .header_name = base_name(h_path),
-                    .assumptions = assumed[0] ? assumed : NULL};
+                    .assumptions = assumed[0] ? assumed : NULL,
+                    .reference_kernels = o->reference_kernels};
     FILE *cf = open_tmp(o->out, c_tmp, sizeof c_tmp);
     FILE *hf = open_tmp(h_path, h_tmp, sizeof h_tmp);
     Diag d = {0};

@@ -12,6 +12,7 @@ typedef struct CgOptions {
     const char *name;          /* C prefix for every emitted symbol (a valid identifier) */
     const char *header_name;   /* file name the .c includes, e.g. "unet_gen.h" */
     const char *assumptions;   /* text for the header, e.g. "batch=1 assumed for dim 'batch'"; may be NULL */
+    bool reference_kernels;    /* true: only the reference kernels and NCHW everywhere (no fast path) */
 } CgOptions;
 
 /* Writes the C source to c_out and the header to h_out from a graph that went

@@ -6,8 +6,11 @@
  * For every output coordinate the source coordinate is computed from the scale
  * (output / input) as onnx/onnx's reference does, rounded by the nearest mode
  * (an exact integer stays itself) and clamped into [0, in - 1].
- * Nothing is precomputed, so the kernel needs no scratch memory. Libc only:
- * embedded verbatim into emitted code (minus its #include line).
+ * The plain kernel precomputes nothing, so it needs no scratch memory; the
+ * blocked one (layout (n, c/16, h, w, 16) of the fast kernels) computes each
+ * source column once per chunk of RT_RESIZE_CHUNK output columns into a stack
+ * array and copies 16 channels per pixel. Libc only: embedded verbatim into
+ * emitted code (minus its #include line); each model uses one or both.
  */
 #include "rt.h"
 
@@ -64,7 +67,7 @@ static int rt_resize_src_index(int xr, int in_len, int out_len, float scale_f, i
 }
 
 /* x (n,c,ih,iw) -> y (n,c,oh,ow), nearest neighbour. */
-RT_API void rt_resize_nearest_f32(float *restrict y, const float *restrict x,
+RT_API RT_UNUSED void rt_resize_nearest_f32(float *restrict y, const float *restrict x,
                                   const RtResizeParams *p)
 {
     const ptrdiff_t planes = (ptrdiff_t)p->n * p->c;
@@ -81,6 +84,30 @@ RT_API void rt_resize_nearest_f32(float *restrict y, const float *restrict x,
             for (int ox = 0; ox < p->ow; ox++)
                 yrow[ox] = xrow[rt_resize_src_index(ox, p->iw, p->ow, p->scale_w, p->coord,
                                                     p->nearest)];
+        }
+    }
+}
+
+enum { RT_RESIZE_CHUNK = 64 };
+
+/* x (n,c/16,ih,iw,16) -> y (n,c/16,oh,ow,16), nearest neighbour; c % 16 == 0. */
+RT_API RT_UNUSED void rt_resize_nearest_blocked_f32(float *restrict y, const float *restrict x,
+                                                    const RtResizeParams *p)
+{
+    const ptrdiff_t blocks = (ptrdiff_t)p->n * (p->c / 16);
+    int src[RT_RESIZE_CHUNK];
+    for (int ox0 = 0; ox0 < p->ow; ox0 += RT_RESIZE_CHUNK) {
+        const int len = p->ow - ox0 < RT_RESIZE_CHUNK ? p->ow - ox0 : RT_RESIZE_CHUNK;
+        for (int i = 0; i < len; i++)
+            src[i] = rt_resize_src_index(ox0 + i, p->iw, p->ow, p->scale_w, p->coord, p->nearest);
+        for (int oy = 0; oy < p->oh; oy++) {
+            const int iy = rt_resize_src_index(oy, p->ih, p->oh, p->scale_h, p->coord, p->nearest);
+            for (ptrdiff_t cb = 0; cb < blocks; cb++) {
+                const float *xrow = x + ((cb * p->ih + iy) * p->iw) * 16;
+                float *yrow = y + ((cb * p->oh + oy) * p->ow + ox0) * 16;
+                for (int i = 0; i < len; i++)
+                    memcpy(yrow + i * 16, xrow + (ptrdiff_t)src[i] * 16, 16 * sizeof(float));
+            }
         }
     }
 }
