@@ -9,6 +9,7 @@
  * buffers, and the workspace macro sizes the caller-owned arena used by the
  * reentrant entry point.
  */
+#define _POSIX_C_SOURCE 199309L   /* clock_gettime under -std=c11 */
 #include <math.h>
 #include <stdio.h>
 #include <time.h>

@@ -32,10 +32,14 @@
  * registers would not hold them anyway. */
 #if defined(__GNUC__) && (defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__)))
 #define RT_INLINE inline __attribute__((always_inline))
-#define RT_UNROLL _Pragma("GCC unroll 32")
 #else
 #define RT_INLINE inline
-#define RT_UNROLL
+#endif
+#if defined(__GNUC__) && !defined(__clang__) && \
+    (defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__)))
+#define RT_UNROLL _Pragma("GCC unroll 32")
+#else
+#define RT_UNROLL   /* clang unrolls constant trip counts itself, and warns where it cannot */
 #endif
 
 #if defined(__AVX512F__)
