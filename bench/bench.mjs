@@ -127,7 +127,7 @@ const p = flops.parts;
 console.log(`BasicUNet: ${mflop.toFixed(2)} MFLOP per 28x28 image, counted from the IR ` +
   `(conv ${(p.conv / 1e6).toFixed(2)} = 2 per multiply-add, bias ${(p.bias / 1e6).toFixed(3)}, ` +
   `SiLU ${(p.act / 1e6).toFixed(3)} = 4 per element, max pool ${(p.pool / 1e6).toFixed(3)}, add ${(p.add / 1e6).toFixed(3)})`);
-console.log(`FMA peak of one core: ${peak.toFixed(1)} GFLOP/s (bench/fma_peak.c)`);
+console.log(`FMA peak of one core: ${peak.toFixed(1)} GFLOP/s (bench/fma_peak.c, best of 3 probes)`);
 console.log(`ONNX Runtime ${ort.env.versions?.common ?? ''} (onnxruntime-node, CPU EP, 1 intra-op thread, graph optimizations: all)`);
 console.log(`${rounds} interleaved rounds of ${calls} calls per engine and batch after warm-up; ` +
   `median of ${rounds * calls} calls each\n`);

@@ -46,7 +46,12 @@ echo "gcc -std=c11 -O2 -march=native -c unet_b1.c: $(awk "BEGIN{print $u+$s}") s
 echo "load average before timing: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo
 echo "== timing ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
-peak1=$("$out/fma_peak")
+# the peak is probed three times, and the best taken: on a shared machine a
+# single probe can lose the core to another job and understate the peak
+peak=0
+for _ in 1 2 3; do
+  p=$("$out/fma_peak")
+  peak=$(awk "BEGIN{v=$(awk '{print $1}' <<<"$p"); print (v>$peak)?v:$peak}")
+done
 node bench/bench.mjs --bench "$out/bench_c" --model models/basic_unet.onnx --dump "$out/dump.txt" \
-    --peak "$(awk '{print $1}' <<<"$peak1")" "$@"
-echo "peak probe: $peak1"
+    --peak "$peak" "$@"
