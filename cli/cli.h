@@ -37,6 +37,7 @@ typedef struct Options {
     const char *inputs[MAX_FILES], *outputs[MAX_FILES];
     int n_inputs, n_outputs;
     bool trace;                  /* compile --trace */
+    bool reference_kernels;      /* compile --reference-kernels */
     bool report;                 /* compile --report */
     bool plan;                   /* dump --plan */
     bool json;                   /* dump --format json */

@@ -41,7 +41,8 @@ int cmd_compile(const Options *o)
         return usage_error("--name '%s' is not a C identifier", o->name);
     }
     CgOptions cg = {.name = name, .header_name = base_name(h_path),
-                    .assumptions = assumed[0] ? assumed : NULL, .trace = o->trace};
+                    .assumptions = assumed[0] ? assumed : NULL, .trace = o->trace,
+                    .reference_kernels = o->reference_kernels};
     hash_file(o->model, &cg.model_hash);
     FILE *cf = open_tmp(o->out, c_tmp, sizeof c_tmp);
     FILE *hf = open_tmp(h_path, h_tmp, sizeof h_tmp);

@@ -28,7 +28,8 @@ static const char shape_help[] =
 
 static const Command commands[] = {
     {"compile",
-     "onnxc compile MODEL.onnx -o OUT.c [--name NAME] [--trace] [--report] [--shape ...]\n"
+     "onnxc compile MODEL.onnx -o OUT.c [--name NAME] [--trace] [--report]\n"
+     "              [--reference-kernels] [--shape ...]\n"
      "  Writes OUT.c and OUT.h: standalone C11 with the weights baked in, no malloc,\n"
      "  no stdio, linking with -lm at most.\n"
      "  -o OUT.c                 the C file to write; the header goes beside it\n"
@@ -38,7 +39,9 @@ static const Command commands[] = {
      "                           NAME_trace(node, name, op, rank, dims, data); compiled\n"
      "                           only with -DNAME_TRACE (see the emitted header)\n"
      "  --report                 print per-layer MACs and bytes, and the tensors\n"
-     "                           that make the activation peak, on stdout\n"},
+     "                           that make the activation peak, on stdout\n"
+     "  --reference-kernels      only the plain reference kernels, NCHW throughout\n"
+     "                           (no fast kernels, no blocked layout): for debugging\n"},
     {"dump",
      "onnxc dump MODEL.onnx [--print-ir-after-all | --print-ir-after=PASS] [--shape ...]\n"
      "  Prints the IR after the whole pipeline (one line per node, with types and\n"
@@ -213,6 +216,8 @@ static int parse_args(int argc, char **argv, Options *o)
         } else if (strcmp(a, "--max-nodes") == 0 && next) {
             if (!parse_size(argv[++i], &o->limits.max_nodes))
                 return usage_error("bad --max-nodes '%s'", argv[i]);
+        } else if (strcmp(a, "--reference-kernels") == 0) {
+            o->reference_kernels = true;
         } else if (strcmp(a, "--trace") == 0) {
             o->trace = true;
         } else if (strcmp(a, "--report") == 0) {

@@ -15,6 +15,7 @@ typedef struct CgOptions {
     uint64_t model_hash;       /* FNV-1a 64 of the model file's bytes, for NAME_MODEL_HASH; 0: none */
     bool trace;                /* emit a call to NAME_trace after every node, compiled only
                                 * with -DNAME_TRACE (see cg_emit_trace_call) */
+    bool reference_kernels;    /* true: only the reference kernels and NCHW everywhere (no fast path) */
 } CgOptions;
 
 /* Writes the C source to c_out and the header to h_out from a graph that went

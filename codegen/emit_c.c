@@ -34,11 +34,15 @@ typedef enum EmitKind {
     EK_OPS,                    /* the ops of emit_ops.c */
 } EmitKind;
 
-/* Runtime sources a kernel class needs, in the fixed order they are emitted. */
+/* Runtime sources a kernel class needs, in the fixed order they are emitted;
+ * the last three serve the fast kernels (emit_fast.c). */
 static const char *const kernel_files[] = {"conv.c", "maxpool.c", "resize.c", "binary.c",
                                            "unary.c", "copy.c", "avgpool.c",
                                            "conv_transpose.c", "norm.c", "matmul.c",
-                                           "reduce.c", "window3d.c"};
+                                           "reduce.c", "window3d.c", "rt_vec.h",
+                                           "conv_fast.c", "pool_blocked.c"};
+/* Files chosen by the fast path (emit_fast.c); rt_vec.h precedes its users. */
+enum { FILE_RESIZE = 2, FILE_VEC = 12, FILE_CONV_FAST = 13, FILE_POOL_BLOCKED = 14 };
 
 typedef struct NodeInfo {
     EmitKind kind;
@@ -46,6 +50,7 @@ typedef struct NodeInfo {
     int arg[3];                /* their tensor ids (-1: omitted bias) */
     const char *role[3];       /* their parameter names in the node function */
     int out;                   /* the output tensor id */
+    size_t file;               /* index in kernel_files of its reference kernel, or past the end */
 } NodeInfo;
 
 typedef struct Emitter {
@@ -56,6 +61,7 @@ typedef struct Emitter {
     bool *is_weight;           /* per tensor: emitted as a weight array */
     bool *is_local;            /* per tensor: a pointer into the workspace */
     bool need_file[ARRAY_LEN(kernel_files)];
+    CgFast fast;               /* fast kernels and blocked tensors (emit_fast.c) */
 } Emitter;
 
 /* ------------------------------------------------------------ analysis */
@@ -257,8 +263,7 @@ static bool analyze_node(Emitter *e, int i, const int *uses)
         return false;
     if (e->g->tensors[ni->out].kind != TK_VALUE)
         return diag_fail(e->d, ST_INTERNAL, n, "output is not a computed value");
-    if (file < ARRAY_LEN(kernel_files))
-        e->need_file[file] = true;
+    ni->file = file;
     return true;
 }
 
@@ -406,13 +411,16 @@ static void emit_weight(const Emitter *e, int tid, FILE *c)
     fprintf(c, "static const union { _Alignas(64) uint32_t u[%" PRId64 "]; float f[%" PRId64
                "]; } w_%d_%s = {{\n", ne, ne, tid, id);
     const unsigned char *b = t->data;
-    for (int64_t i = 0; i < ne; i++) {
+    uint32_t chunk[256];
+    for (int64_t i0 = 0; i0 < ne; i0 += 252) {
+        int64_t k = ne - i0 < 252 ? ne - i0 : 252;
         /* the IR holds little-endian bytes: decode them, whatever the host */
-        uint32_t u = (uint32_t)b[4 * i] | (uint32_t)b[4 * i + 1] << 8 |
-                     (uint32_t)b[4 * i + 2] << 16 | (uint32_t)b[4 * i + 3] << 24;
-        fprintf(c, "%s0x%08" PRIx32 ",", i % 8 == 0 ? "    " : " ", u);
-        if (i % 8 == 7 || i == ne - 1)
-            fputc('\n', c);
+        for (int64_t i = 0; i < k; i++) {
+            const unsigned char *p = b + 4 * (i0 + i);
+            chunk[i] = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                       (uint32_t)p[3] << 24;
+        }
+        cg_put_words(c, chunk, k);
     }
     fputs("}};\n", c);
 }
@@ -638,12 +646,30 @@ static bool emit_node_fn(Emitter *e, int i, FILE *c)
     if (ni->kind == EK_OPS)
         return emit_op_fn(e, i, c);
     tensor_note(e, ni->out, "-> y", c);
+    if (e->fast.kind[i] != CG_FAST_NONE)
+        fputs(" *   fast kernel; blocked means layout (n, c/16, h, w, 16)\n", c);
+    for (int k = 0; k < ni->n_args; k++)
+        if (ni->arg[k] >= 0 && e->fast.blocked[ni->arg[k]])
+            fprintf(c, " *   %s is blocked\n", ni->role[k]);
+    if (e->fast.blocked[ni->out])
+        fputs(" *   y is blocked\n", c);
     fprintf(c, " */\nstatic void n%d_%s(", i, op_name(n->op));
     for (int k = 0; k < ni->n_args; k++)
         if (ni->arg[k] >= 0)
             fprintf(c, "const float *%s, ", ni->role[k]);
     fputs("float *y)\n{\n", c);
     const Tensor *x = &e->g->tensors[ni->arg[0]];
+    if (e->fast.kind[i] != CG_FAST_NONE) {
+        bool ok = e->fast.kind[i] == CG_FAST_RESIZE
+                      ? emit_resize_params(e, n, c)
+                      : emit_conv_params(e, n, e->fast.kind[i] == CG_FAST_POOL, c);
+        if (!ok)
+            return false;
+        if (!cg_fast_emit_call(&e->fast, e->g, i, ni->n_args > 2 && ni->arg[2] >= 0, c))
+            return diag_fail(e->d, ST_INTERNAL, n, "no fast kernel call");
+        fputs("}\n", c);
+        return true;
+    }
     switch (ni->kind) {
     case EK_CONV:
         if (!emit_conv_params(e, n, false, c))
@@ -715,8 +741,8 @@ static void emit_run(const Emitter *e, FILE *c)
             continue;
         cg_quote(g->tensors[t].name, CG_QUOTE_MAX, q, sizeof q);
         ir_format_type(&g->tensors[t], type, sizeof type);
-        fprintf(c, "    float *const t%d = (float *)(ws + %" PRId64 "); /* %s %s */\n", t,
-                g->tensors[t].offset, type, q);
+        fprintf(c, "    float *const t%d = (float *)(ws + %" PRId64 "); /* %s%s %s */\n", t,
+                g->tensors[t].offset, type, e->fast.blocked[t] ? " blocked" : "", q);
     }
     for (int i = 0; i < g->n_nodes; i++) {
         const NodeInfo *ni = &e->info[i];
@@ -739,7 +765,10 @@ static void emit_run(const Emitter *e, FILE *c)
         for (int k = 0; k < ni->n_args; k++) {
             if (ni->arg[k] < 0)
                 continue;
-            ptr_expr(e, ni->arg[k], buf, sizeof buf);
+            if (k == 1 && (e->fast.kind[i] == CG_FAST_CONV || e->fast.kind[i] == CG_FAST_REDUCE))
+                snprintf(buf, sizeof buf, "wp_%d.f", i);
+            else
+                ptr_expr(e, ni->arg[k], buf, sizeof buf);
             fprintf(c, "%s, ", buf);
         }
         ptr_expr(e, ni->out, buf, sizeof buf);
@@ -774,6 +803,45 @@ static void emit_run(const Emitter *e, FILE *c)
 }
 
 /* ------------------------------------------------------------ cg_emit */
+
+/* After the fast plan: the runtime files to embed, and which constants are
+ * still needed as plain weight arrays (a fast conv reads its packed copy). */
+static void mark_files_and_weights(Emitter *e)
+{
+    const Graph *g = e->g;
+    for (int i = 0; i < g->n_nodes; i++) {
+        switch ((CgFastKind)e->fast.kind[i]) {
+        case CG_FAST_CONV:
+        case CG_FAST_REDUCE:
+            e->need_file[FILE_VEC] = e->need_file[FILE_CONV_FAST] = true;
+            break;
+        case CG_FAST_POOL:
+            e->need_file[FILE_POOL_BLOCKED] = true;
+            break;
+        case CG_FAST_RESIZE:
+            e->need_file[FILE_RESIZE] = true;
+            break;
+        case CG_FAST_NONE:
+            if (e->info[i].file < ARRAY_LEN(kernel_files))
+                e->need_file[e->info[i].file] = true;
+            break;
+        }
+    }
+    for (int t = 0; t < g->n_tensors; t++) {
+        if (!e->is_weight[t])
+            continue;
+        bool plain = false;
+        for (int i = 0; i < g->n_nodes && !plain; i++) {
+            const Node *n = &g->nodes[i];
+            bool packed = e->fast.kind[i] == CG_FAST_CONV || e->fast.kind[i] == CG_FAST_REDUCE;
+            for (int k = 0; k < n->n_in && !plain; k++)
+                plain = n->in[k] == t && !(packed && k == 1);
+        }
+        for (int k = 0; k < g->n_outputs && !plain; k++)
+            plain = g->outputs[k] == t;
+        e->is_weight[t] = plain;
+    }
+}
 
 static bool valid_options(const CgOptions *opt, Diag *d)
 {
@@ -818,9 +886,15 @@ static bool emit_all(Emitter *e, FILE *c, FILE *h)
             return false;
     }
     make_names(e);
+    if (!cg_fast_plan(g, !e->pl.opt->reference_kernels, !e->pl.opt->trace, &e->fast, e->d))
+        return false;
+    mark_files_and_weights(e);
     for (int t = 0; t < g->n_tensors; t++)
         if (e->is_weight[t])
             e->pl.weight_bytes += ir_nbytes(&g->tensors[t]);
+    for (int i = 0; i < g->n_nodes; i++)
+        if (e->fast.kind[i] == CG_FAST_CONV || e->fast.kind[i] == CG_FAST_REDUCE)
+            e->pl.weight_bytes += ir_nbytes(&g->tensors[g->nodes[i].in[1]]);
 
     cg_emit_header(&e->pl, h);
 
@@ -832,6 +906,8 @@ static bool emit_all(Emitter *e, FILE *c, FILE *h)
     for (int t = 0; t < g->n_tensors; t++)
         if (e->is_weight[t])
             emit_weight(e, t, c);
+    if (!cg_fast_emit_weights(&e->fast, g, c, e->d))
+        return false;
     fputs("\n/* ---- one function per node, in schedule order ---- */\n", c);
     for (int i = 0; i < g->n_nodes; i++)
         if (!emit_node_fn(e, i, c))
@@ -868,6 +944,7 @@ bool cg_emit(const Graph *g, const CgOptions *opt, FILE *c_out, FILE *h_out, Dia
     free(e.info);
     free(e.is_weight);
     free(e.is_local);
+    cg_fast_free(&e.fast);
     if (ok && (ferror(c_out) || ferror(h_out)))
         return diag_fail(d, ST_IO, NULL, "writing the emitted files failed");
     return ok;

@@ -11,9 +11,12 @@
  * Interpolation takes the filter taps around it, weights them with the
  * triangle or cubic kernel (stretched by 1/scale when antialiasing a
  * downscale), and reads taps beyond the border from the edge, as the reference
- * pads. tf_crop_and_resize yields extrapolation outside the input. Nothing is
- * precomputed, so no scratch memory is needed. Libc only: embedded verbatim
- * into emitted code (minus its #include line).
+ * pads. tf_crop_and_resize yields extrapolation outside the input. The plain
+ * kernels precompute nothing, so they need no scratch memory; the blocked
+ * nearest one (layout (n, c/16, h, w, 16) of the fast kernels) computes each
+ * source column once per chunk of RT_RESIZE_CHUNK output columns into a stack
+ * array and copies 16 channels per pixel. Libc only: embedded verbatim into
+ * emitted code (minus its #include line).
  */
 #include "rt.h"
 
@@ -83,7 +86,7 @@ static RT_UNUSED int rt_resize_src_index(int xr, int in_len, int out_len, float 
 }
 
 /* x (n,c,ih,iw) -> y (n,c,oh,ow), nearest neighbour. */
-RT_API void rt_resize_nearest_f32(float *restrict y, const float *restrict x,
+RT_API RT_UNUSED void rt_resize_nearest_f32(float *restrict y, const float *restrict x,
                                   const RtResizeParams *p)
 {
     const ptrdiff_t planes = (ptrdiff_t)p->n * p->c;
@@ -191,6 +194,33 @@ RT_API void rt_resize_interp_f32(float *restrict y, const float *restrict x,
                 }
                 y[pc * out_plane + (ptrdiff_t)oy * p->ow + ox] =
                     ny && nx ? (float)acc : p->extrapolation;
+            }
+        }
+    }
+}
+
+enum { RT_RESIZE_CHUNK = 64 };
+
+/* x (n,c/16,ih,iw,16) -> y (n,c/16,oh,ow,16), nearest neighbour; c % 16 == 0.
+ * Not for tf_crop_and_resize (no extrapolation here): codegen never picks it then. */
+RT_API RT_UNUSED void rt_resize_nearest_blocked_f32(float *restrict y, const float *restrict x,
+                                                    const RtResizeParams *p)
+{
+    const ptrdiff_t blocks = (ptrdiff_t)p->n * (p->c / 16);
+    int src[RT_RESIZE_CHUNK];
+    for (int ox0 = 0; ox0 < p->ow; ox0 += RT_RESIZE_CHUNK) {
+        const int len = p->ow - ox0 < RT_RESIZE_CHUNK ? p->ow - ox0 : RT_RESIZE_CHUNK;
+        for (int i = 0; i < len; i++)
+            src[i] = rt_resize_src_index(ox0 + i, p->iw, p->ow, p->scale_w, p->coord, p->nearest,
+                                         p->roi[2], p->roi[3]);
+        for (int oy = 0; oy < p->oh; oy++) {
+            const int iy = rt_resize_src_index(oy, p->ih, p->oh, p->scale_h, p->coord, p->nearest,
+                                               p->roi[0], p->roi[1]);
+            for (ptrdiff_t cb = 0; cb < blocks; cb++) {
+                const float *xrow = x + ((cb * p->ih + iy) * p->iw) * 16;
+                float *yrow = y + ((cb * p->oh + oy) * p->ow + ox0) * 16;
+                for (int i = 0; i < len; i++)
+                    memcpy(yrow + i * 16, xrow + (ptrdiff_t)src[i] * 16, 16 * sizeof(float));
             }
         }
     }

@@ -63,6 +63,27 @@ void rt_conv3d_f32(float *restrict y, const float *restrict x, const float *rest
 void rt_pool3d_f32(float *restrict y, const float *restrict x, const RtWindow3Params *p, int op,
                    int count_include_pad);
 
+/* The fast kernels (conv_fast.c, pool_blocked.c, resize.c), tested against the
+ * reference ones above. "Blocked" is the layout (n, c/16, h, w, 16). */
+/* x (n,c,h,w) or blocked; wp (m/16,c,kh,kw,16); b (m) or NULL -> y (n,m,oh,ow) or
+ * blocked. Group 1, m % 16 == 0, c % 16 == 0 when x_blocked. */
+void rt_conv2d_fast_f32(float *restrict y, const float *restrict x, const float *restrict wp,
+                        const float *restrict b, const RtConvParams *p, int x_blocked,
+                        int y_blocked);
+/* x blocked (n,c/16,h,w,16); wr (m,c/16,kh,kw,16); b (m) or NULL -> y (n,m,oh,ow).
+ * Group 1, c % 16 == 0; meant for m < 16. */
+void rt_conv2d_reduce_f32(float *restrict y, const float *restrict x, const float *restrict wr,
+                          const float *restrict b, const RtConvParams *p);
+/* x (n,c/16,h,w,16) -> y (n,c/16,oh,ow,16); c % 16 == 0. */
+void rt_maxpool2d_blocked_f32(float *restrict y, const float *restrict x, const RtConvParams *p);
+/* x (n,c/16,ih,iw,16) -> y (n,c/16,oh,ow,16); c % 16 == 0. */
+void rt_resize_nearest_blocked_f32(float *restrict y, const float *restrict x,
+                                   const RtResizeParams *p);
+/* y[i] = exp(x[i]) (clamped to [-87, 88]) and y[i] = act(x[i]) with the fast
+ * exp of rt_vec.h, for testing it; n % 16 == 0. */
+void rt_exp_fast_f32(float *y, const float *x, long long n);
+void rt_act_fast_f32(float *y, const float *x, long long n, int act);
+
 struct Graph;
 struct Diag;
 /* Runs graph g (shapes inferred; planned or not) on one f32 buffer per graph input

@@ -23,5 +23,5 @@ add_test(NAME conformance
                  --out ${CMAKE_CURRENT_BINARY_DIR}/conformance
                  --md ${CMAKE_CURRENT_BINARY_DIR}/conformance/CONFORMANCE.md
                  --no-readme --min-pass 95)
-set_tests_properties(conformance PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 900
+set_tests_properties(conformance PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 900 LABELS conformance
                      ENVIRONMENT "CC=${CMAKE_C_COMPILER}")

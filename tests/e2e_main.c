@@ -107,8 +107,26 @@ static float *load_floats(const char *path, size_t *count)
     return v;
 }
 
+/* True when the emitted code was compiled for an ISA this CPU lacks (the
+ * AVX2 / AVX-512 builds of tests/e2e_fast.cmake): the test is then skipped. */
+static int cpu_lacks_isa(void)
+{
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#if defined(__AVX512F__)
+    return !__builtin_cpu_supports("avx512f");
+#elif defined(__AVX2__)
+    return !__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma");
+#endif
+#endif
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (cpu_lacks_isa()) {
+        printf("e2e: this CPU lacks the ISA the test was built for: skipped\n");
+        return 77;
+    }
     if (argc != 3 && argc != 5) {
         fprintf(stderr, "usage: %s INPUT.f32 EXPECTED.{f32,pb} [ATOL RTOL]\n", argv[0]);
         return 2;
