@@ -104,25 +104,30 @@ bool ir_node_set_attrs(Graph *g, int node, const Attr *attrs, int n_attrs)
         dst->ints = NULL;
         dst->floats = NULL;
         dst->strings = NULL;
-        if (src->ints && src->n > 0) {
-            int64_t *p = arena_calloc(ar, (size_t)src->n, sizeof *p);
+        /* A list attribute gets a non-NULL array even when empty (n == 0), so
+         * that readers may pass it to memcpy and friends without a check. */
+        size_t cnt = src->n > 0 ? (size_t)src->n : 0;
+        if (src->type == AT_INTS || (src->ints && cnt)) {
+            int64_t *p = arena_calloc(ar, cnt ? cnt : 1, sizeof *p);
             if (!p)
                 return false;
-            memcpy(p, src->ints, (size_t)src->n * sizeof *p);
+            if (cnt && src->ints)
+                memcpy(p, src->ints, cnt * sizeof *p);
             dst->ints = p;
         }
-        if (src->floats && src->n > 0) {
-            float *p = arena_calloc(ar, (size_t)src->n, sizeof *p);
+        if (src->type == AT_FLOATS || (src->floats && cnt)) {
+            float *p = arena_calloc(ar, cnt ? cnt : 1, sizeof *p);
             if (!p)
                 return false;
-            memcpy(p, src->floats, (size_t)src->n * sizeof *p);
+            if (cnt && src->floats)
+                memcpy(p, src->floats, cnt * sizeof *p);
             dst->floats = p;
         }
-        if (src->strings && src->n > 0) {
-            const char **p = arena_calloc(ar, (size_t)src->n, sizeof *p);
+        if (src->type == AT_STRINGS || (src->strings && cnt)) {
+            const char **p = arena_calloc(ar, cnt ? cnt : 1, sizeof *p);
             if (!p)
                 return false;
-            for (int k = 0; k < src->n; k++)
+            for (size_t k = 0; k < cnt && src->strings; k++)
                 if (!(p[k] = arena_strdup(ar, src->strings[k])))
                     return false;
             dst->strings = p;
