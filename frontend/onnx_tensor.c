@@ -241,22 +241,21 @@ static bool narrow_int32(const Onnx__TensorProto *t, DType dt, const OnnxWhere *
 {
     for (size_t i = 0; i < t->n_int32_data; i++) {
         int32_t v = t->int32_data[i];
-        switch (dt) {
-        case DT_I32: ((int32_t *)dst)[i] = v; break;
-        case DT_I8:
+        if (dt == DT_I32) {
+            ((int32_t *)dst)[i] = v;
+        } else if (dt == DT_I8) {
             if (v < INT8_MIN || v > INT8_MAX)
                 return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
                                        "%s holds %d, out of range for int8", w->what, (int)v);
             ((int8_t *)dst)[i] = (int8_t)v;
-            break;
-        case DT_U8:
+        } else if (dt == DT_U8) {
             if (v < 0 || v > UINT8_MAX)
                 return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
                                        "%s holds %d, out of range for uint8", w->what, (int)v);
             ((uint8_t *)dst)[i] = (uint8_t)v;
-            break;
-        case DT_BOOL: ((uint8_t *)dst)[i] = v != 0; break;
-        case DT_UNDEFINED: case DT_F32: case DT_I64: case DT_F64:
+        } else if (dt == DT_BOOL) {
+            ((uint8_t *)dst)[i] = v != 0;
+        } else {
             return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
                                    "%s stores %s data in int32_data", w->what, dtype_name(dt));
         }

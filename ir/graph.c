@@ -14,34 +14,58 @@
 
 /* ------------------------------------------------------------- dtypes, ops */
 
+/* Per dtype: bytes in memory, short name, C element type, integer or not. */
+static const struct DTypeInfo {
+    DType t;
+    unsigned char size;
+    bool is_int;
+    const char *name, *ctype;
+} dtype_info[] = {
+    {DT_F32, 4, false, "f32", "float"},       {DT_U8, 1, true, "u8", "uint8_t"},
+    {DT_I8, 1, true, "i8", "int8_t"},         {DT_U16, 2, true, "u16", "uint16_t"},
+    {DT_I16, 2, true, "i16", "int16_t"},      {DT_I32, 4, true, "i32", "int32_t"},
+    {DT_I64, 8, true, "i64", "int64_t"},      {DT_BOOL, 1, true, "bool", "uint8_t"},
+    {DT_F16, 2, false, "f16", "uint16_t"},    {DT_F64, 8, false, "f64", "double"},
+    {DT_U32, 4, true, "u32", "uint32_t"},     {DT_U64, 8, true, "u64", "uint64_t"},
+    {DT_BF16, 2, false, "bf16", "uint16_t"},  {DT_F8E4M3FN, 1, false, "f8e4m3fn", "uint8_t"},
+    {DT_F8E4M3FNUZ, 1, false, "f8e4m3fnuz", "uint8_t"},
+    {DT_F8E5M2, 1, false, "f8e5m2", "uint8_t"},
+    {DT_F8E5M2FNUZ, 1, false, "f8e5m2fnuz", "uint8_t"},
+    {DT_U4, 1, true, "u4", "uint8_t"},        {DT_I4, 1, true, "i4", "int8_t"},
+    {DT_F4E2M1, 1, false, "f4e2m1", "uint8_t"}, {DT_F8E8M0, 1, false, "f8e8m0", "uint8_t"},
+    {DT_U2, 1, true, "u2", "uint8_t"},        {DT_I2, 1, true, "i2", "int8_t"},
+};
+
+static const struct DTypeInfo *dtype_find(DType t)
+{
+    for (size_t i = 0; i < ARRAY_LEN(dtype_info); i++)
+        if (dtype_info[i].t == t)
+            return &dtype_info[i];
+    return NULL;
+}
+
 size_t dtype_size(DType t)
 {
-    switch (t) {
-    case DT_F32: return 4;
-    case DT_U8: return 1;
-    case DT_I8: return 1;
-    case DT_I32: return 4;
-    case DT_I64: return 8;
-    case DT_BOOL: return 1;
-    case DT_F64: return 8;
-    case DT_UNDEFINED: return 0;
-    }
-    return 0;
+    const struct DTypeInfo *i = dtype_find(t);
+    return i ? i->size : 0;
 }
 
 const char *dtype_name(DType t)
 {
-    switch (t) {
-    case DT_F32: return "f32";
-    case DT_U8: return "u8";
-    case DT_I8: return "i8";
-    case DT_I32: return "i32";
-    case DT_I64: return "i64";
-    case DT_BOOL: return "bool";
-    case DT_F64: return "f64";
-    case DT_UNDEFINED: return "?";
-    }
-    return "?";
+    const struct DTypeInfo *i = dtype_find(t);
+    return i ? i->name : "?";
+}
+
+const char *dtype_ctype(DType t)
+{
+    const struct DTypeInfo *i = dtype_find(t);
+    return i ? i->ctype : NULL;
+}
+
+bool dtype_is_int(DType t)
+{
+    const struct DTypeInfo *i = dtype_find(t);
+    return i && i->is_int;
 }
 
 static const struct OpInfo {

@@ -94,16 +94,39 @@ typedef enum DType {       /* values are ONNX TensorProto.DataType codes */
     DT_F32 = 1,
     DT_U8 = 2,
     DT_I8 = 3,
+    DT_U16 = 4,
+    DT_I16 = 5,
     DT_I32 = 6,
     DT_I64 = 7,
     DT_BOOL = 9,
+    DT_F16 = 10,
     DT_F64 = 11,
+    DT_U32 = 12,
+    DT_U64 = 13,
+    DT_BF16 = 16,
+    DT_F8E4M3FN = 17,
+    DT_F8E4M3FNUZ = 18,
+    DT_F8E5M2 = 19,
+    DT_F8E5M2FNUZ = 20,
+    DT_U4 = 21,
+    DT_I4 = 22,
+    DT_F4E2M1 = 23,
+    DT_F8E8M0 = 24,
+    DT_U2 = 25,
+    DT_I2 = 26,
 } DType;
 
-/* Bytes per element, 0 for a dtype onnxc does not handle. */
+/* Bytes per element in memory, 0 for a dtype onnxc does not handle. The 4- and
+ * 2-bit types take one byte per element (unpacked; see rt_kernels.h), f16 and
+ * bf16 are uint16_t bit patterns, the float8 types uint8_t codes. */
 size_t dtype_size(DType t);
 /* "f32", "i64", ... or "?" */
 const char *dtype_name(DType t);
+/* The C type of one element in emitted code and the runtime: "float", "int64_t",
+ * "uint16_t" (f16, bf16), "uint8_t" (float8, uint4, bool) ..., or NULL. */
+const char *dtype_ctype(DType t);
+/* True for the integer types (bool included), false for the float types. */
+bool dtype_is_int(DType t);
 
 typedef enum OpKind {
 #define OP(kind, name, min_in, max_in, min_out, max_out) OP_##kind,

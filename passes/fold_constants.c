@@ -38,28 +38,20 @@ static bool is_int_dtype(DType t) {
 }
 
 static int64_t load_i(const void *p, DType t, int64_t i) {
-    switch (t) {
-    case DT_I64: { int64_t v; memcpy(&v, (const char *)p + 8 * i, 8); return v; }
-    case DT_I32: { int32_t v; memcpy(&v, (const char *)p + 4 * i, 4); return v; }
-    case DT_I8: return ((const int8_t *)p)[i];
-    case DT_U8: return ((const uint8_t *)p)[i];
-    case DT_BOOL: return ((const uint8_t *)p)[i] != 0;
-    case DT_F32: { float v; memcpy(&v, (const char *)p + 4 * i, 4); return (int64_t)v; }
-    case DT_F64: { double v; memcpy(&v, (const char *)p + 8 * i, 8); return (int64_t)v; }
-    case DT_UNDEFINED: return 0;
-    }
+    if (t == DT_I64) { int64_t v; memcpy(&v, (const char *)p + 8 * i, 8); return v; }
+    if (t == DT_I32) { int32_t v; memcpy(&v, (const char *)p + 4 * i, 4); return v; }
+    if (t == DT_I8) return ((const int8_t *)p)[i];
+    if (t == DT_U8) return ((const uint8_t *)p)[i];
+    if (t == DT_BOOL) return ((const uint8_t *)p)[i] != 0;
+    if (t == DT_F32) { float v; memcpy(&v, (const char *)p + 4 * i, 4); return (int64_t)v; }
+    if (t == DT_F64) { double v; memcpy(&v, (const char *)p + 8 * i, 8); return (int64_t)v; }
     return 0;
 }
 
 static double load_f(const void *p, DType t, int64_t i) {
-    switch (t) {
-    case DT_F32: { float v; memcpy(&v, (const char *)p + 4 * i, 4); return v; }
-    case DT_F64: { double v; memcpy(&v, (const char *)p + 8 * i, 8); return v; }
-    case DT_I64: case DT_I32: case DT_I8: case DT_U8: case DT_BOOL:
-        return (double)load_i(p, t, i);
-    case DT_UNDEFINED: return 0;
-    }
-    return 0;
+    if (t == DT_F32) { float v; memcpy(&v, (const char *)p + 4 * i, 4); return v; }
+    if (t == DT_F64) { double v; memcpy(&v, (const char *)p + 8 * i, 8); return v; }
+    return (double)load_i(p, t, i);
 }
 
 static void store_i(void *p, DType t, int64_t i, int64_t v) {

@@ -84,6 +84,38 @@ void rt_resize_nearest_blocked_f32(float *restrict y, const float *restrict x,
 void rt_exp_fast_f32(float *y, const float *x, long long n);
 void rt_act_fast_f32(float *y, const float *x, long long n, int act);
 
+/* The typed kernels (typed.c): any element type of RT_DT_*, for the nodes whose
+ * data is not f32 (integer arithmetic, f64/f16 math, Cast, data movement of
+ * int64 ...). Integers compute in 64 bits and wrap to their width; float types
+ * compute in double and round once to the result type. */
+/* y[i] = x[i] converted from xdt to ydt (ONNX Cast): saturate (float8 and float4
+ * targets) clamps out-of-range values to the largest finite value, round_mode
+ * (RT_ROUND_*) applies to float8e8m0 targets. */
+void rt_cast_any(void *y, int ydt, const void *x, int xdt, long long n, int saturate,
+                 int round_mode);
+/* y (ydt) = a (adt) OP b (bdt) with broadcasting (p->act ignored); y may alias
+ * a or b when that operand is not broadcast and has y's type. */
+void rt_binary_any(void *y, int ydt, const void *a, int adt, const void *b, int bdt,
+                   const RtBinaryParams *p);
+/* y[i] = op(x[i]) for RT_UN_* ops on dtype dt; alpha and beta are the op's
+ * attributes (Clip: min and max). y may alias x. */
+void rt_unary_any(void *y, const void *x, int dt, long long n, int op, double alpha,
+                  double beta);
+/* rt_copy_f32 / rt_pad_f32 for elements of esize bytes (1, 2, 4 or 8); value
+ * (esize bytes, or NULL for zero) fills RT_PAD_CONSTANT padding. */
+void rt_copy_any(void *restrict y, const void *restrict x, int esize, const RtCopyParams *p);
+void rt_pad_any(void *restrict y, const void *restrict x, int esize, const RtPadParams *p,
+                const void *value);
+/* y[i] = *value (esize bytes) for i < n. */
+void rt_fill_any(void *y, int esize, long long n, const void *value);
+/* rt_reduce_f32 for dtype dt (sum, mean and max; bool max is logical or). */
+void rt_reduce_any(void *restrict y, const void *restrict x, int dt, const RtReduceParams *p);
+/* 2-D max pooling of dtype dt, p as rt_maxpool2d_f32 (p->act ignored); when
+ * indices is not NULL it receives, per output, the flat index of the max in x
+ * (row-major over (n,c,h,w); storage_order 1: column-major over h and w). */
+void rt_maxpool2d_any(void *restrict y, long long *restrict indices, const void *restrict x,
+                      int dt, const RtConvParams *p, int storage_order);
+
 struct Graph;
 struct Diag;
 /* Runs graph g (shapes inferred; planned or not) on one f32 buffer per graph input

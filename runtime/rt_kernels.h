@@ -130,6 +130,19 @@ enum { RT_UN_RELU = 0, RT_UN_SIGMOID, RT_UN_TANH, RT_UN_LEAKY_RELU, RT_UN_CLIP, 
        RT_UN_LOG, RT_UN_SQRT, RT_UN_NEG, RT_UN_ABS, RT_UN_RECIPROCAL, RT_UN_ERF, RT_UN_FLOOR,
        RT_UN_CEIL, RT_UN_IDENTITY };
 
+/* Element types of the typed kernels (typed.c), numbered as ONNX's
+ * TensorProto.DataType. In memory every element takes whole bytes: f16 and bf16
+ * are their uint16_t bit patterns, the float8 types and float4e2m1 their codes in
+ * a uint8_t (float4 in the low 4 bits), int4/int2 one sign-extended int8_t each,
+ * uint4/uint2 one uint8_t each, bool one byte holding 0 or 1. */
+enum { RT_DT_F32 = 1, RT_DT_U8 = 2, RT_DT_I8 = 3, RT_DT_U16 = 4, RT_DT_I16 = 5,
+       RT_DT_I32 = 6, RT_DT_I64 = 7, RT_DT_BOOL = 9, RT_DT_F16 = 10, RT_DT_F64 = 11,
+       RT_DT_U32 = 12, RT_DT_U64 = 13, RT_DT_BF16 = 16, RT_DT_F8E4M3FN = 17,
+       RT_DT_F8E4M3FNUZ = 18, RT_DT_F8E5M2 = 19, RT_DT_F8E5M2FNUZ = 20, RT_DT_U4 = 21,
+       RT_DT_I4 = 22, RT_DT_F4E2M1 = 23, RT_DT_F8E8M0 = 24, RT_DT_U2 = 25, RT_DT_I2 = 26 };
+/* Cast to float8e8m0: how a value between two powers of two is rounded. */
+enum { RT_ROUND_UP = 0, RT_ROUND_DOWN = 1, RT_ROUND_NEAREST = 2 };
+
 /* Numerically safe sigmoid: never evaluates exp of a large positive number. */
 static inline RT_UNUSED float rt_sigmoidf(float x)
 {
