@@ -321,7 +321,7 @@ static int read_inputs(Options *o, Arena *a, OnnxTensor *in)
 }
 
 /* Writes every input, concatenated, to dir/input.bin. */
-static bool write_inputs(const Graph *g, const float *const *ins, const char *dir)
+static bool write_inputs(const Graph *g, const void *const *ins, const char *dir)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/input.bin", dir);
@@ -362,8 +362,8 @@ int cmd_verify(Options *o)
         arena_free(a);
         return status;
     }
-    const float *ins[MAX_FILES];
-    float *outs[MAX_FILES];
+    const void *ins[MAX_FILES];
+    void *outs[MAX_FILES];
     uint64_t s = o->seed * 0x9e3779b97f4a7c15ULL + 1;
     for (int k = 0; k < g->n_inputs && k < MAX_FILES; k++) {
         if (o->n_inputs) {

@@ -453,7 +453,7 @@ static bool run_node(Interp *st, const Node *n)
 }
 
 /* Binds graph inputs and outputs to the caller's buffers and sets up the arena. */
-static bool bind(Interp *st, const float *const *inputs, float *const *outputs)
+static bool bind(Interp *st, const void *const *inputs, void *const *outputs)
 {
     const Graph *g = st->g;
     for (int i = 0; i < g->n_inputs; i++) {
@@ -472,7 +472,7 @@ static bool bind(Interp *st, const float *const *inputs, float *const *outputs)
         /* Inputs and constants are copied out at the end; a repeated output
          * keeps its first buffer and is copied too. */
         if (t->kind == TK_VALUE && !st->buf[id])
-            st->buf[id] = outputs[i];
+            st->buf[id] = (float *)outputs[i];
     }
     if (g->arena_bytes >= 0) {
         size_t size = ((size_t)g->arena_bytes + 63) / 64 * 64;
@@ -485,12 +485,32 @@ static bool bind(Interp *st, const float *const *inputs, float *const *outputs)
     return true;
 }
 
-bool rt_interpret(const Graph *g, const float *const *inputs, float *const *outputs, Diag *d)
+bool rt_interpret_any(const Graph *g, const void *const *inputs, void *const *outputs,
+                      Diag *d)
 {
     return rt_interpret_traced(g, inputs, outputs, NULL, NULL, d);
 }
 
-bool rt_interpret_traced(const Graph *g, const float *const *inputs, float *const *outputs,
+bool rt_interpret(const Graph *g, const float *const *inputs, float *const *outputs, Diag *d)
+{
+    size_t ni = g->n_inputs > 0 ? (size_t)g->n_inputs : 1;
+    size_t no = g->n_outputs > 0 ? (size_t)g->n_outputs : 1;
+    const void **in = malloc(ni * sizeof *in);
+    void **out = malloc(no * sizeof *out);
+    bool ok = in && out;
+    if (!ok)
+        diag_fail(d, ST_NOMEM, NULL, "out of memory");
+    for (int i = 0; ok && i < g->n_inputs; i++)
+        in[i] = inputs[i];
+    for (int i = 0; ok && i < g->n_outputs; i++)
+        out[i] = outputs[i];
+    ok = ok && rt_interpret_traced(g, in, out, NULL, NULL, d);
+    free(in);
+    free(out);
+    return ok;
+}
+
+bool rt_interpret_traced(const Graph *g, const void *const *inputs, void *const *outputs,
                          RtTraceFn fn, void *ctx, Diag *d)
 {
     Interp st = {.g = g, .d = d};

@@ -125,13 +125,18 @@ struct Diag;
  * that needs constant folding, out of memory). */
 bool rt_interpret(const struct Graph *g, const float *const *inputs, float *const *outputs,
                   struct Diag *d);
+/* rt_interpret for graphs with any element types: one buffer per graph input
+ * and output, each holding its tensor's elements as rt_kernels.h lays them out
+ * (RT_DT_*: int64_t for int64, uint16_t bit patterns for f16, ...). */
+bool rt_interpret_any(const struct Graph *g, const void *const *inputs, void *const *outputs,
+                      struct Diag *d);
 
 /* Called by rt_interpret_traced after node `node` (schedule index) ran, with
  * its first output: f32, n elements, valid only during the call. */
 typedef void (*RtTraceFn)(void *ctx, int node, const float *y, long long n);
 /* rt_interpret, calling fn (when not NULL) after every node: `onnxc verify`
  * compares these per-node outputs with the emitted code's. */
-bool rt_interpret_traced(const struct Graph *g, const float *const *inputs,
-                         float *const *outputs, RtTraceFn fn, void *ctx, struct Diag *d);
+bool rt_interpret_traced(const struct Graph *g, const void *const *inputs,
+                         void *const *outputs, RtTraceFn fn, void *ctx, struct Diag *d);
 
 #endif
