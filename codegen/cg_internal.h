@@ -60,11 +60,19 @@ const char *cg_op_kernel_file(const Graph *g, const Node *n);
 /* Writes the body (parameters and kernel call); *act_done when the kernel
  * applied n->act itself. */
 bool cg_emit_op_body(const Graph *g, const Node *n, bool *act_done, FILE *c, Diag *d);
+/* Typed nodes (not ir_node_is_f32): the function takes `const void *xK` for
+ * each input K with cg_op_passes_input and `void *yK` for each output K with
+ * cg_typed_writes_output (uses: readers per tensor); the body calls the typed
+ * kernels of typed.c. */
+bool cg_typed_writes_output(const Node *n, int k, const int *uses);
+bool cg_emit_typed_body(const Graph *g, const Node *n, const int *uses, FILE *c, Diag *d);
 /* A C float literal that reads back as v (INFINITY, NAN included; locale-free). */
 void cg_put_float(FILE *c, float v);
 /* "RT_ACT_RELU" ... for a fused activation. */
 const char *cg_act_const(Act a);
 
+/* The C element type of parameter k (inputs, then outputs): "float", "int64_t" ... */
+const char *cg_param_ctype(const CgPlan *pl, int k);
 /* Writes the header (banner, guard, macros, prototypes). */
 void cg_emit_header(const CgPlan *pl, FILE *h);
 

@@ -32,6 +32,7 @@
 typedef enum EmitKind {
     EK_CONV, EK_POOL, EK_RESIZE, EK_BINARY, EK_UNARY, EK_COPY,
     EK_OPS,                    /* the ops of emit_ops.c */
+    EK_TYPED,                  /* data not all f32: the typed kernels (cg_emit_typed_body) */
 } EmitKind;
 
 /* Runtime sources a kernel class needs, in the fixed order they are emitted;
@@ -40,9 +41,10 @@ static const char *const kernel_files[] = {"conv.c", "maxpool.c", "resize.c", "b
                                            "unary.c", "copy.c", "avgpool.c",
                                            "conv_transpose.c", "norm.c", "matmul.c",
                                            "reduce.c", "window3d.c", "rt_vec.h",
-                                           "conv_fast.c", "pool_blocked.c"};
+                                           "conv_fast.c", "pool_blocked.c", "typed.c"};
 /* Files chosen by the fast path (emit_fast.c); rt_vec.h precedes its users. */
-enum { FILE_RESIZE = 2, FILE_VEC = 12, FILE_CONV_FAST = 13, FILE_POOL_BLOCKED = 14 };
+enum { FILE_RESIZE = 2, FILE_VEC = 12, FILE_CONV_FAST = 13, FILE_POOL_BLOCKED = 14,
+       FILE_TYPED = 15 };
 
 typedef struct NodeInfo {
     EmitKind kind;
@@ -60,6 +62,7 @@ typedef struct Emitter {
     NodeInfo *info;            /* per node */
     bool *is_weight;           /* per tensor: emitted as a weight array */
     bool *is_local;            /* per tensor: a pointer into the workspace */
+    int *uses;                 /* per tensor: readers, +1 for a graph output */
     bool need_file[ARRAY_LEN(kernel_files)];
     CgFast fast;               /* fast kernels and blocked tensors (emit_fast.c) */
 } Emitter;
@@ -71,9 +74,9 @@ static bool check_data(Emitter *e, const Node *n, int tid)
     const Tensor *t = &e->g->tensors[tid];
     char q[CG_QUOTE_MAX * 4 + 16];
     cg_quote(t->name, CG_QUOTE_MAX, q, sizeof q);
-    if (t->dtype != DT_F32)
-        return diag_fail(e->d, ST_UNSUPPORTED, n, "tensor %s is %s: emitted code handles f32 only",
-                         q, dtype_name(t->dtype));
+    if (!dtype_ctype(t->dtype))
+        return diag_fail(e->d, ST_UNSUPPORTED, n, "tensor %s has element type %s", q,
+                         dtype_name(t->dtype));
     if (!ir_shape_known(t))
         return diag_fail(e->d, ST_UNSUPPORTED, n, "shape of tensor %s is not known (use --shape)", q);
     int64_t ne = ir_numel(t);
@@ -132,6 +135,33 @@ static bool analyze_op(Emitter *e, int i, const int *uses)
     return true;
 }
 
+/* A node whose data is not all f32: its data inputs and read outputs. */
+static bool analyze_typed(Emitter *e, int i, const int *uses)
+{
+    const Node *n = &e->g->nodes[i];
+    NodeInfo *ni = &e->info[i];
+    ni->kind = EK_TYPED;
+    ni->n_args = 0;
+    ni->out = n->out[0];
+    ni->file = FILE_TYPED;
+    if (!ir_typed_check(e->g, n, e->d))
+        return false;
+    for (int k = 0; k < n->n_in; k++)
+        if (cg_op_passes_input(n, k) && !check_data(e, n, n->in[k]))
+            return false;
+    for (int k = 0; k < n->n_out; k++) {
+        if (!cg_typed_writes_output(n, k, uses))
+            continue;
+        if (!check_data(e, n, n->out[k]))
+            return false;
+        if (e->g->tensors[n->out[k]].kind != TK_VALUE)
+            return diag_fail(e->d, ST_INTERNAL, n, "output is not a computed value");
+    }
+    if (n->act != ACT_NONE)
+        need_file(e, "unary.c");
+    return true;
+}
+
 /* Classifies node i and marks the tensors and runtime files it needs. */
 static bool analyze_node(Emitter *e, int i, const int *uses)
 {
@@ -142,6 +172,9 @@ static bool analyze_node(Emitter *e, int i, const int *uses)
     ni->arg[0] = n->n_in > 0 ? n->in[0] : -1;
     ni->role[0] = "x";
     ni->out = n->n_out > 0 ? n->out[0] : -1;
+    if (n->op != OP_CONSTANT && n->op != OP_SHAPE && n->op != OP_CONSTANT_OF_SHAPE &&
+        n->op != OP_COUNT_ && ni->out >= 0 && !ir_node_is_f32(e->g, n, uses))
+        return analyze_typed(e, i, uses);
     if ((n->op == OP_CONV || n->op == OP_MAXPOOL) && ir_geom_is_3d(e->g, n))
         return analyze_op(e, i, uses);   /* 3-D: window3d.c through emit_ops.c */
     switch (n->op) {
@@ -399,6 +432,26 @@ static bool emit_runtime(Emitter *e, FILE *c)
     return true;
 }
 
+/* A constant of another type than f32: its elements' bits as unsigned literals
+ * of the element's width, read through the C type. */
+static void emit_typed_weight(const Tensor *t, int tid, const char *id, FILE *c)
+{
+    int64_t ne = ir_numel(t);
+    size_t es = dtype_size(t->dtype);
+    fprintf(c, "static const union { _Alignas(64) uint%zu_t u[%" PRId64 "]; %s f[%" PRId64
+               "]; } w_%d_%s = {{\n", 8 * es, ne, dtype_ctype(t->dtype), ne, tid, id);
+    const unsigned char *b = t->data;
+    for (int64_t i = 0; i < ne; i++) {
+        uint64_t u = 0;
+        for (size_t j = 0; j < es; j++)   /* the IR holds little-endian bytes */
+            u |= (uint64_t)b[i * (int64_t)es + (int64_t)j] << (8 * j);
+        fprintf(c, "0x%" PRIx64 "%s,", u, es == 8 ? "ULL" : es == 4 ? "U" : "");
+        if (i % 12 == 11 || i == ne - 1)
+            fputc('\n', c);
+    }
+    fputs("}};\n", c);
+}
+
 static void emit_weight(const Emitter *e, int tid, FILE *c)
 {
     const Tensor *t = &e->g->tensors[tid];
@@ -408,6 +461,10 @@ static void emit_weight(const Emitter *e, int tid, FILE *c)
     cg_identifier(t->name, id, sizeof id);
     int64_t ne = ir_numel(t);
     fprintf(c, "\n/* %s %s */\n", q, type);
+    if (t->dtype != DT_F32) {
+        emit_typed_weight(t, tid, id, c);
+        return;
+    }
     fprintf(c, "static const union { _Alignas(64) uint32_t u[%" PRId64 "]; float f[%" PRId64
                "]; } w_%d_%s = {{\n", ne, ne, tid, id);
     const unsigned char *b = t->data;
@@ -595,10 +652,21 @@ static void tensor_note(const Emitter *e, int tid, const char *role, FILE *c)
     fprintf(c, " *   %s: %s %s\n", role, type, q);
 }
 
-/* A node of emit_ops.c: x<K> for the inputs it passes, y<K> for its outputs. */
+/* Whether node i's function takes output k (y<K>). */
+static bool fn_writes(const Emitter *e, int i, int k)
+{
+    const Node *n = &e->g->nodes[i];
+    return e->info[i].kind == EK_TYPED ? cg_typed_writes_output(n, k, e->uses)
+                                       : cg_op_writes_output(n, k);
+}
+
+/* A node of emit_ops.c or a typed node: x<K> for the inputs it passes, y<K>
+ * for its outputs (const float * / float *, or const void * / void * when typed). */
 static bool emit_op_fn(Emitter *e, int i, FILE *c)
 {
     const Node *n = &e->g->nodes[i];
+    bool typed = e->info[i].kind == EK_TYPED;
+    const char *elem = typed ? "void" : "float";
     char role[16];
     for (int k = 0; k < n->n_in; k++)
         if (cg_op_passes_input(n, k)) {
@@ -606,25 +674,28 @@ static bool emit_op_fn(Emitter *e, int i, FILE *c)
             tensor_note(e, n->in[k], role, c);
         }
     for (int k = 0; k < n->n_out; k++)
-        if (cg_op_writes_output(n, k)) {
+        if (fn_writes(e, i, k)) {
             snprintf(role, sizeof role, "-> y%d", k);
             tensor_note(e, n->out[k], role, c);
         }
+    if (typed)
+        fputs(" *   typed kernels (runtime/typed.c)\n", c);
     fprintf(c, " */\nstatic void n%d_%s(", i, op_name(n->op));
     bool first = true;
     for (int k = 0; k < n->n_in; k++)
         if (cg_op_passes_input(n, k)) {
-            fprintf(c, "%sconst float *x%d", first ? "" : ", ", k);
+            fprintf(c, "%sconst %s *x%d", first ? "" : ", ", elem, k);
             first = false;
         }
     for (int k = 0; k < n->n_out; k++)
-        if (cg_op_writes_output(n, k)) {
-            fprintf(c, "%sfloat *y%d", first ? "" : ", ", k);
+        if (fn_writes(e, i, k)) {
+            fprintf(c, "%s%s *y%d", first ? "" : ", ", elem, k);
             first = false;
         }
     fputs(")\n{\n", c);
-    bool act_done;
-    if (!cg_emit_op_body(e->g, n, &act_done, c, e->d))
+    bool act_done = false;
+    if (typed ? !cg_emit_typed_body(e->g, n, e->uses, c, e->d)
+              : !cg_emit_op_body(e->g, n, &act_done, c, e->d))
         return false;
     if (!act_done && n->act != ACT_NONE)
         fprintf(c, "    rt_unary_f32(y0, y0, %" PRId64 ", %s);\n",
@@ -643,7 +714,7 @@ static bool emit_node_fn(Emitter *e, int i, FILE *c)
             act_name(n->act));
     for (int k = 0; k < ni->n_args; k++)
         tensor_note(e, ni->arg[k], ni->role[k], c);
-    if (ni->kind == EK_OPS)
+    if (ni->kind == EK_OPS || ni->kind == EK_TYPED)
         return emit_op_fn(e, i, c);
     tensor_note(e, ni->out, "-> y", c);
     if (e->fast.kind[i] != CG_FAST_NONE)
@@ -700,6 +771,7 @@ static bool emit_node_fn(Emitter *e, int i, FILE *c)
         fprintf(c, "    memmove(y, x, %" PRId64 ");\n", ir_nbytes(x));
         break;
     case EK_OPS:   /* emit_op_fn */
+    case EK_TYPED:
         break;
     }
     fputs("}\n", c);
@@ -715,8 +787,8 @@ static void emit_run(const Emitter *e, FILE *c)
 
     fprintf(c, "\nint %s_run_ws(", name);
     for (int k = 0; k < e->pl.n_params; k++)
-        fprintf(c, "%s%sfloat *%s", k ? ", " : "", k < g->n_inputs ? "const " : "",
-                e->pl.param[k]);
+        fprintf(c, "%s%s%s *%s", k ? ", " : "", k < g->n_inputs ? "const " : "",
+                cg_param_ctype(&e->pl, k), e->pl.param[k]);
     fprintf(c, "%svoid *workspace)\n{\n", e->pl.n_params ? ", " : "");
     bool ws_needed = g->arena_bytes > 0;
     for (int t = 0; t < g->n_tensors; t++)
@@ -741,19 +813,20 @@ static void emit_run(const Emitter *e, FILE *c)
             continue;
         cg_quote(g->tensors[t].name, CG_QUOTE_MAX, q, sizeof q);
         ir_format_type(&g->tensors[t], type, sizeof type);
-        fprintf(c, "    float *const t%d = (float *)(ws + %" PRId64 "); /* %s%s %s */\n", t,
-                g->tensors[t].offset, type, e->fast.blocked[t] ? " blocked" : "", q);
+        const char *ct = dtype_ctype(g->tensors[t].dtype);
+        fprintf(c, "    %s *const t%d = (%s *)(void *)(ws + %" PRId64 "); /* %s%s %s */\n", ct,
+                t, ct, g->tensors[t].offset, type, e->fast.blocked[t] ? " blocked" : "", q);
     }
     for (int i = 0; i < g->n_nodes; i++) {
         const NodeInfo *ni = &e->info[i];
         const Node *n = &g->nodes[i];
         fprintf(c, "    n%d_%s(", i, op_name(n->op));
-        if (ni->kind == EK_OPS) {
+        if (ni->kind == EK_OPS || ni->kind == EK_TYPED) {
             bool first = true;
             for (int k = 0; k < n->n_in + n->n_out; k++) {
                 bool in = k < n->n_in;
                 int kk = in ? k : k - n->n_in;
-                if (in ? !cg_op_passes_input(n, kk) : !cg_op_writes_output(n, kk))
+                if (in ? !cg_op_passes_input(n, kk) : !fn_writes(e, i, kk))
                     continue;
                 ptr_expr(e, in ? n->in[kk] : n->out[kk], buf, sizeof buf);
                 fprintf(c, "%s%s", first ? "" : ", ", buf);
@@ -794,8 +867,8 @@ static void emit_run(const Emitter *e, FILE *c)
                 name, u, u);
     fprintf(c, "\nint %s_run(", name);
     for (int k = 0; k < e->pl.n_params; k++)
-        fprintf(c, "%s%sfloat *%s", k ? ", " : "", k < g->n_inputs ? "const " : "",
-                e->pl.param[k]);
+        fprintf(c, "%s%s%s *%s", k ? ", " : "", k < g->n_inputs ? "const " : "",
+                cg_param_ctype(&e->pl, k), e->pl.param[k]);
     fprintf(c, "%s)\n{\n    return %s_run_ws(", e->pl.n_params ? "" : "void", name);
     for (int k = 0; k < e->pl.n_params; k++)
         fprintf(c, "%s, ", e->pl.param[k]);
@@ -874,10 +947,10 @@ static bool emit_all(Emitter *e, FILE *c, FILE *h)
     if (!uses)
         return diag_fail(e->d, ST_NOMEM, NULL, "out of memory");
     ir_count_uses(g, uses);
+    e->uses = uses;   /* freed by cg_emit */
     bool ok = true;
     for (int i = 0; i < g->n_nodes && ok; i++)
         ok = analyze_node(e, i, uses);
-    free(uses);
     if (!ok)
         return false;
     for (int k = 0; k < g->n_inputs + g->n_outputs; k++) {
@@ -944,6 +1017,7 @@ bool cg_emit(const Graph *g, const CgOptions *opt, FILE *c_out, FILE *h_out, Dia
     free(e.info);
     free(e.is_weight);
     free(e.is_local);
+    free(e.uses);
     cg_fast_free(&e.fast);
     if (ok && (ferror(c_out) || ferror(h_out)))
         return diag_fail(d, ST_IO, NULL, "writing the emitted files failed");

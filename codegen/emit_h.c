@@ -44,13 +44,21 @@ static void emit_value_macros(const CgPlan *pl, FILE *h, int k)
     fputs("}\n", h);
 }
 
-/* Prints "const float *x, float *y" (or "void" when there is nothing). */
+const char *cg_param_ctype(const CgPlan *pl, int k)
+{
+    const Graph *g = pl->g;
+    int tid = k < g->n_inputs ? g->inputs[k] : g->outputs[k - g->n_inputs];
+    const char *ct = dtype_ctype(g->tensors[tid].dtype);
+    return ct ? ct : "float";
+}
+
+/* Prints "const float *x, int64_t *y" (or "void" when there is nothing). */
 static void emit_params(const CgPlan *pl, FILE *h, bool with_ws)
 {
     const Graph *g = pl->g;
     for (int k = 0; k < pl->n_params; k++)
-        fprintf(h, "%s%sfloat *%s", k ? ", " : "", k < g->n_inputs ? "const " : "",
-                pl->param[k]);
+        fprintf(h, "%s%s%s *%s", k ? ", " : "", k < g->n_inputs ? "const " : "",
+                cg_param_ctype(pl, k), pl->param[k]);
     if (with_ws)
         fprintf(h, "%svoid *workspace", pl->n_params ? ", " : "");
     else if (pl->n_params == 0)
@@ -72,7 +80,7 @@ void cg_emit_header(const CgPlan *pl, FILE *h)
         fprintf(h, "/* Assumed for symbolic dimensions: %s */\n", a);
     }
     fprintf(h, "#ifndef ONNXC_GENERATED_%s_H\n#define ONNXC_GENERATED_%s_H\n\n", u, u);
-    fputs("#include <stddef.h>\n\n", h);
+    fputs("#include <stddef.h>\n#include <stdint.h>\n\n", h);
 
     fprintf(h, "#define %s_WORKSPACE_BYTES ", u);
     put_int(h, g->arena_bytes);
@@ -97,9 +105,11 @@ void cg_emit_header(const CgPlan *pl, FILE *h)
 
     fputs("#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n", h);
     fprintf(h,
-            "/* Runs the model: inputs, then outputs, as f32 arrays in row-major order\n"
-            " * with the shapes above. Uses a static workspace inside the .c file, so\n"
-            " * it is NOT reentrant: do not call it from two threads at once.\n"
+            "/* Runs the model: inputs, then outputs, as arrays in row-major order with\n"
+            " * the shapes and element types above (f16 and bf16 as uint16_t bit patterns,\n"
+            " * float8 as uint8_t codes, 4- and 2-bit types one element per byte).\n"
+            " * Uses a static workspace inside the .c file, so it is NOT reentrant:\n"
+            " * do not call it from two threads at once.\n"
             " * Returns 0 on success, -1 when a pointer is NULL. */\n"
             "int %s_run(", n);
     emit_params(pl, h, false);

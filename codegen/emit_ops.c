@@ -116,7 +116,8 @@ static void put_ll(FILE *c, const char *field, const int64_t *v, int n)
     fputs("}", c);
 }
 
-static bool emit_copies(const Graph *g, const Node *n, FILE *c, Diag *d)
+/* esize 0: f32 kernel; else the typed one for elements of esize bytes. */
+static bool emit_copies(const Graph *g, const Node *n, int esize, FILE *c, Diag *d)
 {
     int cnt = ir_copy_geom(g, n, NULL, 0, d);
     if (cnt < 0)
@@ -142,13 +143,18 @@ static bool emit_copies(const Graph *g, const Node *n, FILE *c, Diag *d)
     }
     if (cnt > 0)
         fputs("    };\n", c);
-    for (int i = 0; i < cnt; i++)
-        fprintf(c, "    rt_copy_f32(y%d, x%d, &p[%d]);\n", cg[i].dst, cg[i].src, i);
+    for (int i = 0; i < cnt; i++) {
+        if (esize)
+            fprintf(c, "    rt_copy_any(y%d, x%d, %d, &p[%d]);\n", cg[i].dst, cg[i].src, esize, i);
+        else
+            fprintf(c, "    rt_copy_f32(y%d, x%d, &p[%d]);\n", cg[i].dst, cg[i].src, i);
+    }
     free(cg);
     return true;
 }
 
-static bool emit_pad(const Graph *g, const Node *n, FILE *c, Diag *d)
+/* typed: the typed kernel, with constant_value's bytes as the fill. */
+static bool emit_pad(const Graph *g, const Node *n, bool typed, FILE *c, Diag *d)
 {
     PadGeom p;
     bool known;
@@ -164,7 +170,23 @@ static bool emit_pad(const Graph *g, const Node *n, FILE *c, Diag *d)
     put_ll(c, "begin", p.begin, IR_MAX_RANK);
     fprintf(c, ",\n        .mode = %d, .value = ", (int)p.mode);
     cg_put_float(c, p.value);
-    fputs("};\n    rt_pad_f32(y0, x0, &p);\n", c);
+    fputs("};\n", c);
+    if (!typed) {
+        fputs("    rt_pad_f32(y0, x0, &p);\n", c);
+        return true;
+    }
+    const Tensor *x = &g->tensors[n->in[0]];
+    const Tensor *cv = n->n_in > 2 && n->in[2] >= 0 ? &g->tensors[n->in[2]] : NULL;
+    size_t es = dtype_size(x->dtype);
+    if (cv && (cv->dtype != x->dtype || !cv->data))
+        return diag_fail(d, ST_BAD_MODEL, n, "constant_value must be a constant of the data's type");
+    if (cv) {
+        fprintf(c, "    static const unsigned char value[%zu] = {", es);
+        for (size_t i = 0; i < es; i++)   /* little endian, as the IR holds it */
+            fprintf(c, "%s%u", i ? ", " : "", (unsigned)((const unsigned char *)cv->data)[i]);
+        fputs("};\n", c);
+    }
+    fprintf(c, "    rt_pad_any(y0, x0, %zu, &p, %s);\n", es, cv ? "value" : "NULL");
     return true;
 }
 
@@ -180,15 +202,31 @@ static void strides_for(const Tensor *t, int64_t *st)
     }
 }
 
-static bool emit_variadic(const Graph *g, const Node *n, FILE *c)
+static const char *binary_name(OpKind op)
 {
-    static const char *const names[] = {"RT_BIN_POW", "RT_BIN_MAX", "RT_BIN_MIN", "RT_BIN_ADD",
-                                        "RT_BIN_PRELU"};
-    int op = n->op == OP_POW ? 0 : n->op == OP_MAX ? 1 : n->op == OP_MIN ? 2
-           : n->op == OP_SUM ? 3 : 4;
+    switch ((int)op) {
+    case OP_POW: return "RT_BIN_POW";
+    case OP_MAX: return "RT_BIN_MAX";
+    case OP_MIN: return "RT_BIN_MIN";
+    case OP_SUB: return "RT_BIN_SUB";
+    case OP_MUL: return "RT_BIN_MUL";
+    case OP_DIV: return "RT_BIN_DIV";
+    case OP_PRELU: return "RT_BIN_PRELU";
+    default: return "RT_BIN_ADD";   /* Add, Sum */
+    }
+}
+
+/* y0 = x0 op x1 op ... (typed: the typed kernel, each operand with its type). */
+static bool emit_variadic(const Graph *g, const Node *n, bool typed, FILE *c)
+{
     const Tensor *y = &g->tensors[n->out[0]];
     if (n->n_in == 1) {
-        fprintf(c, "    memmove(y0, x0, %" PRId64 ");\n", ir_nbytes(y));
+        const Tensor *x = &g->tensors[n->in[0]];
+        if (typed && x->dtype != y->dtype)
+            fprintf(c, "    rt_cast_any(y0, %d, x0, %d, %" PRId64 ", 1, 0);\n", (int)y->dtype,
+                    (int)x->dtype, ir_numel(y));
+        else
+            fprintf(c, "    memmove(y0, x0, %" PRId64 ");\n", ir_nbytes(y));
         return true;
     }
     int64_t od[IR_MAX_RANK];
@@ -199,14 +237,20 @@ static bool emit_variadic(const Graph *g, const Node *n, FILE *c)
         int64_t sa[IR_MAX_RANK], sb[IR_MAX_RANK];
         strides_for(k == 1 ? &g->tensors[n->in[0]] : y, sa);
         strides_for(&g->tensors[n->in[k]], sb);
-        fprintf(c, "    static const RtBinaryParams p%d = {.op = %s,\n        ", k, names[op]);
+        fprintf(c, "    static const RtBinaryParams p%d = {.op = %s,\n        ", k,
+                binary_name(n->op));
         put_ll(c, "dims", od, IR_MAX_RANK);
         fputs(",\n        ", c);
         put_ll(c, "sa", sa, IR_MAX_RANK);
         fputs(",\n        ", c);
         put_ll(c, "sb", sb, IR_MAX_RANK);
         fputs(", .act = RT_ACT_NONE};\n", c);
-        fprintf(c, "    rt_binary_f32(y0, %s, x%d, &p%d);\n", k == 1 ? "x0" : "y0", k, k);
+        if (typed)
+            fprintf(c, "    rt_binary_any(y0, %d, %s, %d, x%d, %d, &p%d);\n", (int)y->dtype,
+                    k == 1 ? "x0" : "y0", (int)(k == 1 ? g->tensors[n->in[0]].dtype : y->dtype),
+                    k, (int)g->tensors[n->in[k]].dtype, k);
+        else
+            fprintf(c, "    rt_binary_f32(y0, %s, x%d, &p%d);\n", k == 1 ? "x0" : "y0", k, k);
     }
     return true;
 }
@@ -293,7 +337,7 @@ static bool emit_matmul(const Graph *g, const Node *n, FILE *c, Diag *d)
     return true;
 }
 
-static bool emit_reduce(const Graph *g, const Node *n, FILE *c, Diag *d)
+static bool emit_reduce(const Graph *g, const Node *n, bool typed, FILE *c, Diag *d)
 {
     ReduceGeom q;
     bool known;
@@ -310,10 +354,13 @@ static bool emit_reduce(const Graph *g, const Node *n, FILE *c, Diag *d)
     put_ll(c, "dims", q.dims, IR_MAX_RANK);
     fputs(",\n        ", c);
     put_ll(c, "ys", q.ys, IR_MAX_RANK);
-    fprintf(c, ",\n        .ny = %" PRId64 ", .count = %" PRId64 ", .op = %s};\n"
-               "    rt_reduce_f32(y0, x0, &p);\n", ir_numel(y), q.count,
-            n->op == OP_REDUCE_MAX ? "RT_RED_MAX" : n->op == OP_REDUCE_MEAN ? "RT_RED_MEAN"
-                                                                            : "RT_RED_SUM");
+    fprintf(c, ",\n        .ny = %" PRId64 ", .count = %" PRId64 ", .op = %s};\n", ir_numel(y),
+            q.count, n->op == OP_REDUCE_MAX ? "RT_RED_MAX" : n->op == OP_REDUCE_MEAN
+                                                             ? "RT_RED_MEAN" : "RT_RED_SUM");
+    if (typed)
+        fprintf(c, "    rt_reduce_any(y0, x0, %d, &p);\n", (int)g->tensors[n->in[0]].dtype);
+    else
+        fputs("    rt_reduce_f32(y0, x0, &p);\n", c);
     return true;
 }
 
@@ -356,11 +403,11 @@ bool cg_emit_op_body(const Graph *g, const Node *n, bool *act_done, FILE *c, Dia
     switch ((int)n->op) {   /* the ops of this file only; emit_c.c's switch lists every op */
     case OP_TRANSPOSE: case OP_SLICE: case OP_CONCAT: case OP_SPLIT: case OP_EXPAND:
     case OP_GATHER: case OP_DEPTH_TO_SPACE: case OP_SPACE_TO_DEPTH:
-        return emit_copies(g, n, c, d);
+        return emit_copies(g, n, 0, c, d);
     case OP_PAD:
-        return emit_pad(g, n, c, d);
+        return emit_pad(g, n, false, c, d);
     case OP_POW: case OP_MAX: case OP_MIN: case OP_SUM: case OP_PRELU:
-        return emit_variadic(g, n, c);
+        return emit_variadic(g, n, false, c);
     case OP_AVERAGEPOOL: case OP_GLOBAL_AVERAGEPOOL: case OP_GLOBAL_MAXPOOL: {
         ConvGeom q;
         int64_t cip = 0;
@@ -391,7 +438,7 @@ bool cg_emit_op_body(const Graph *g, const Node *n, bool *act_done, FILE *c, Dia
         *act_done = true;
         return emit_matmul(g, n, c, d);
     case OP_REDUCE_MEAN: case OP_REDUCE_SUM: case OP_REDUCE_MAX:
-        return emit_reduce(g, n, c, d);
+        return emit_reduce(g, n, false, c, d);
     default: {
         const char *code = unary_code(n->op);
         float a, b;
@@ -404,6 +451,105 @@ bool cg_emit_op_body(const Graph *g, const Node *n, bool *act_done, FILE *c, Dia
         cg_put_float(c, a);
         fputs(", ", c);
         cg_put_float(c, b);
+        fputs(");\n", c);
+        return true;
+    }
+    }
+}
+
+/* ------------------------------------------------------------ typed nodes */
+
+bool cg_typed_writes_output(const Node *n, int k, const int *uses)
+{
+    return k < n->n_out && n->out[k] >= 0 && uses[n->out[k]] > 0;
+}
+
+/* A double literal that reads back as v (INFINITY, NAN included; locale-free). */
+static void put_double(FILE *c, double v)
+{
+    if (isinf(v) || isnan(v)) {
+        fputs(isnan(v) ? "NAN" : v > 0 ? "INFINITY" : "-INFINITY", c);
+        return;
+    }
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.17g", v);
+    for (char *p = buf; *p; p++)
+        if (*p == ',')
+            *p = '.';
+    fputs(buf, c);
+    if (!strpbrk(buf, ".e"))
+        fputs(".0", c);
+}
+
+static bool emit_typed_maxpool(const Graph *g, const Node *n, const int *uses, FILE *c, Diag *d)
+{
+    ConvGeom q;
+    int64_t order;
+    if (!ir_pool_geom(g, n, &q, d) || !ir_attr_int(n, "storage_order", 0, &order, d) ||
+        !emit_conv_struct(n, &q, c, d))
+        return false;
+    fprintf(c, "    rt_maxpool2d_any(y0, %s, x0, %d, &p, %d);\n",
+            cg_typed_writes_output(n, 1, uses) ? "y1" : "NULL",
+            (int)g->tensors[n->in[0]].dtype, order != 0);
+    return true;
+}
+
+bool cg_emit_typed_body(const Graph *g, const Node *n, const int *uses, FILE *c, Diag *d)
+{
+    const Tensor *y = &g->tensors[n->out[0]];
+    const Tensor *x = &g->tensors[n->in[0]];
+    switch ((int)n->op) {
+    case OP_IDENTITY: case OP_RESHAPE: case OP_SQUEEZE: case OP_UNSQUEEZE: case OP_FLATTEN:
+        fprintf(c, "    memmove(y0, x0, %" PRId64 ");\n", ir_nbytes(y));
+        return true;
+    case OP_DROPOUT:
+        if (cg_typed_writes_output(n, 0, uses))
+            fprintf(c, "    memmove(y0, x0, %" PRId64 ");\n", ir_nbytes(y));
+        if (cg_typed_writes_output(n, 1, uses))
+            fprintf(c, "    static const unsigned char one = 1;\n"
+                       "    rt_fill_any(y1, 1, %" PRId64 ", &one);\n",
+                    ir_numel(&g->tensors[n->out[1]]));
+        return true;
+    case OP_CAST: {
+        int saturate, round;
+        if (!ir_cast_params(n, &saturate, &round, d))
+            return false;
+        fprintf(c, "    rt_cast_any(y0, %d, x0, %d, %" PRId64 ", %d, %d);\n", (int)y->dtype,
+                (int)x->dtype, ir_numel(y), saturate, round);
+        return true;
+    }
+    case OP_TRANSPOSE: case OP_SLICE: case OP_CONCAT: case OP_SPLIT: case OP_EXPAND:
+    case OP_GATHER: case OP_DEPTH_TO_SPACE: case OP_SPACE_TO_DEPTH:
+        return emit_copies(g, n, (int)dtype_size(x->dtype), c, d);
+    case OP_PAD:
+        return emit_pad(g, n, true, c, d);
+    case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_POW: case OP_MAX: case OP_MIN:
+    case OP_SUM: case OP_PRELU:
+        return emit_variadic(g, n, true, c);
+    case OP_REDUCE_MEAN: case OP_REDUCE_SUM: case OP_REDUCE_MAX:
+        return emit_reduce(g, n, true, c, d);
+    case OP_MAXPOOL:
+        return emit_typed_maxpool(g, n, uses, c, d);
+    default: {
+        const char *code = n->op == OP_IDENTITY ? "RT_UN_IDENTITY" : unary_code(n->op);
+        double lo, hi;
+        float a, b;
+        if (!code)
+            return diag_fail(d, ST_INTERNAL, n, "no typed emitter for this op");
+        if (n->op == OP_CLIP) {
+            if (!ir_clip_bounds(g, n, &lo, &hi, d))
+                return false;
+        } else {
+            if (!ir_unary_params(g, n, &a, &b, d))
+                return false;
+            lo = a;
+            hi = b;
+        }
+        fprintf(c, "    rt_unary_any(y0, x0, %d, %" PRId64 ", %s, ", (int)x->dtype, ir_numel(y),
+                code);
+        put_double(c, lo);
+        fputs(", ", c);
+        put_double(c, hi);
         fputs(");\n", c);
         return true;
     }

@@ -386,10 +386,11 @@ bool ir_unary_params(const Graph *g, const Node *n, float *alpha, float *beta, D
             const Tensor *t = ir_in(g, n, k);
             if (!t)
                 continue;
-            if (!t->data || t->dtype != DT_F32 || ir_numel(t) != 1)
-                return diag_fail(d, ST_UNSUPPORTED, n, "%s must be a constant f32 scalar",
+            double v;
+            if (!ir_const_scalar_f64(t, &v))
+                return diag_fail(d, ST_UNSUPPORTED, n, "%s must be a constant scalar",
                                  k == 1 ? "min" : "max");
-            *(k == 1 ? alpha : beta) = *(const float *)t->data;
+            *(k == 1 ? alpha : beta) = (float)v;
         }
         return true;
     }

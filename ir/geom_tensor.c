@@ -322,9 +322,11 @@ bool ir_pad_geom(const Graph *g, const Node *n, PadGeom *o, bool *known, Diag *d
             *known = false;
             return true;
         }
-        if (cv->dtype != DT_F32 || ir_numel(cv) != 1)
-            return diag_fail(d, ST_UNSUPPORTED, n, "constant_value must be one f32");
-        value = *(const float *)cv->data;
+        if (ir_numel(cv) != 1)
+            return diag_fail(d, ST_UNSUPPORTED, n, "constant_value must be one element");
+        double v;   /* other types' value: the typed kernels read its bytes */
+        if (ir_const_scalar_f64(cv, &v))
+            value = (float)v;
     }
     if (!k1 || !k2) {
         *known = false;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ir.h"
+#include "ir_internal.h"
 
 /* ------------------------------------------------------------- dtypes, ops */
 
@@ -122,6 +123,127 @@ bool ir_input_is_param(OpKind op, int k)
     default:
         return false;
     }
+}
+
+bool ir_node_is_f32(const Graph *g, const Node *n, const int *uses)
+{
+    for (int k = 0; k < n->n_in; k++)
+        if (n->in[k] >= 0 && !ir_input_is_param(n->op, k) && g->tensors[n->in[k]].dtype != DT_F32)
+            return false;
+    for (int k = 0; k < n->n_out; k++)
+        if (n->out[k] >= 0 && (!uses || uses[n->out[k]] > 0) &&
+            g->tensors[n->out[k]].dtype != DT_F32)
+            return false;
+    return true;
+}
+
+static bool is_float_unary(OpKind op)
+{
+    return op == OP_SIGMOID || op == OP_TANH || op == OP_LEAKY_RELU || op == OP_ELU ||
+           op == OP_SELU || op == OP_HARD_SIGMOID || op == OP_HARD_SWISH || op == OP_SOFTPLUS ||
+           op == OP_MISH || op == OP_EXP || op == OP_LOG || op == OP_SQRT ||
+           op == OP_RECIPROCAL || op == OP_ERF;
+}
+
+bool ir_typed_check(const Graph *g, const Node *n, Diag *d)
+{
+    const Tensor *x = n->n_in > 0 && n->in[0] >= 0 ? &g->tensors[n->in[0]] : NULL;
+    const Tensor *y = n->n_out > 0 && n->out[0] >= 0 ? &g->tensors[n->out[0]] : NULL;
+    const Tensor *t = x && x->dtype != DT_F32 ? x : y;
+    if (!t)
+        return diag_fail(d, ST_BAD_MODEL, n, "input 0 or output 0 is missing");
+    bool ok;
+    switch ((int)n->op) {
+    case OP_IDENTITY: case OP_RESHAPE: case OP_SQUEEZE: case OP_UNSQUEEZE: case OP_FLATTEN:
+    case OP_DROPOUT: case OP_CAST: case OP_TRANSPOSE: case OP_SLICE: case OP_CONCAT:
+    case OP_SPLIT: case OP_GATHER: case OP_EXPAND: case OP_DEPTH_TO_SPACE:
+    case OP_SPACE_TO_DEPTH: case OP_PAD: case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV:
+    case OP_POW: case OP_MAX: case OP_MIN: case OP_SUM: case OP_REDUCE_MAX:
+    case OP_REDUCE_SUM: case OP_REDUCE_MEAN: case OP_NEG: case OP_ABS: case OP_RELU:
+    case OP_CLIP: case OP_FLOOR: case OP_CEIL:
+        ok = true;
+        break;
+    case OP_PRELU:
+        ok = !dtype_is_int(t->dtype);
+        break;
+    case OP_MAXPOOL:
+        ok = x && x->rank == 4;
+        break;
+    default:
+        ok = is_float_unary(n->op) && !dtype_is_int(t->dtype);
+        break;
+    }
+    if (!ok)
+        return diag_fail(d, ST_UNSUPPORTED, n, "%s on %s data is not supported", op_name(n->op),
+                         dtype_name(t->dtype));
+    if (n->act != ACT_NONE && (!y || y->dtype != DT_F32))
+        return diag_fail(d, ST_INTERNAL, n, "fused activation on %s data", dtype_name(y->dtype));
+    return true;
+}
+
+bool ir_cast_params(const Node *n, int *saturate, int *round_mode, Diag *d)
+{
+    int64_t sat;
+    const char *mode;
+    if (!ir_attr_int(n, "saturate", 1, &sat, d) ||
+        !ir_attr_string(n, "round_mode", "up", &mode, d))
+        return false;
+    *saturate = sat != 0;
+    if (strcmp(mode, "up") == 0)
+        *round_mode = 0;
+    else if (strcmp(mode, "down") == 0)
+        *round_mode = 1;
+    else if (strcmp(mode, "nearest") == 0)
+        *round_mode = 2;
+    else
+        return diag_fail(d, ST_BAD_MODEL, n, "round_mode must be up, down or nearest");
+    return true;
+}
+
+bool ir_clip_bounds(const Graph *g, const Node *n, double *lo, double *hi, Diag *d)
+{
+    float a, b;
+    if (!ir_unary_params(g, n, &a, &b, d))
+        return false;
+    *lo = a;
+    *hi = b;
+    for (int k = 1; k < 3; k++) {   /* again as doubles: exact for int64 bounds */
+        const Tensor *t = ir_in(g, n, k);
+        if (t && !ir_const_scalar_f64(t, k == 1 ? lo : hi))
+            return diag_fail(d, ST_UNSUPPORTED, n, "%s must be a constant scalar",
+                             k == 1 ? "min" : "max");
+    }
+    return true;
+}
+
+bool ir_const_scalar_f64(const Tensor *t, double *out)
+{
+    if (!t || !t->data || ir_numel(t) != 1)
+        return false;
+    const unsigned char *p = t->data;   /* little endian */
+    uint64_t u = 0;
+    size_t size = dtype_size(t->dtype);
+    for (size_t i = 0; i < size && i < 8; i++)
+        u |= (uint64_t)p[i] << (8 * i);
+    if (t->dtype == DT_F32) {
+        uint32_t w = (uint32_t)u;
+        float f;
+        memcpy(&f, &w, sizeof f);
+        *out = f;
+    } else if (t->dtype == DT_F64) {
+        double f;
+        memcpy(&f, &u, sizeof f);
+        *out = f;
+    } else if (t->dtype == DT_I8 || t->dtype == DT_I16 || t->dtype == DT_I32 ||
+               t->dtype == DT_I64 || t->dtype == DT_I4 || t->dtype == DT_I2) {
+        int shift = 64 - 8 * (int)size;   /* sign-extend from the element's width */
+        *out = (double)((int64_t)(u << shift) >> shift);
+    } else if (dtype_is_int(t->dtype)) {
+        *out = (double)u;
+    } else {
+        return false;
+    }
+    return true;
 }
 
 const char *act_name(Act a)

@@ -287,6 +287,24 @@ bool ir_node_set_attrs(Graph *g, int node, const Attr *attrs, int n_attrs);
 /* Use counts: uses[t] = number of node inputs reading tensor t (+1 if it is a graph
  * output). uses must hold g->n_tensors ints. */
 void ir_count_uses(const Graph *g, int *uses);
+/* True when node n computes on f32 data only: every input it reads as data (not
+ * at a parameter slot) and every output that exists and is used (uses: per
+ * tensor readers, from ir_count_uses; NULL counts every output) is f32. Other
+ * nodes run on the typed kernels (runtime/typed.c). */
+bool ir_node_is_f32(const Graph *g, const Node *n, const int *uses);
+/* Fails (ST_UNSUPPORTED, naming the op and element type) unless the typed
+ * kernels run node n: data movement, Cast, Pad, the elementwise binary ops,
+ * Neg/Abs/Relu/Clip/Floor/Ceil (every float unary op on float types), the
+ * reductions and 2-D MaxPool. */
+bool ir_typed_check(const Graph *g, const Node *n, Diag *d);
+/* Cast's saturate (0 or 1) and round_mode (0 up, 1 down, 2 nearest: RT_ROUND_*). */
+bool ir_cast_params(const Node *n, int *saturate, int *round_mode, Diag *d);
+/* Clip's bounds: the constant inputs 1 and 2 of any numeric type, or the
+ * opset-6 attributes; -inf / +inf when absent. */
+bool ir_clip_bounds(const Graph *g, const Node *n, double *lo, double *hi, Diag *d);
+/* The value of a one-element constant of any integer or f32/f64 type as a
+ * double; false when t is not such a constant. */
+bool ir_const_scalar_f64(const Tensor *t, double *out);
 
 /* ---------------------------------------------------- op geometry (shared) */
 

@@ -56,14 +56,6 @@ static bool same_as_input(const Node *n, Tensor *x, Tensor *y, Diag *d)
     return ir_set_shape(n, y, x->dtype, x->rank, x->dims, d);
 }
 
-static bool require_f32(const Node *n, const Tensor *x, Diag *d)
-{
-    if (x->dtype != DT_F32)
-        return diag_fail(d, ST_UNSUPPORTED, n, "input '%s' is %s, only f32 is supported",
-                         x->name, dtype_name(x->dtype));
-    return true;
-}
-
 /* numpy broadcasting of a and b into out. */
 static bool broadcast(const Node *n, const Tensor *a, const Tensor *b, int *rank, int64_t *out,
                       Diag *d)
@@ -416,7 +408,7 @@ bool ir_infer_node(Graph *g, int node, Diag *d)
         int64_t dims[4] = {c.n, c.c, c.oh, c.ow};
         int64_t d3[3] = {c.n, c.c, c.ow};
         const int64_t *dd = x->rank == 3 ? d3 : x->rank == 5 ? d5 : dims;
-        return ir_set_shape(n, y, DT_F32, x->rank, dd, d) &&
+        return ir_set_shape(n, y, x->dtype, x->rank, dd, d) &&
                ir_set_shape(n, ir_out(g, n, 1), DT_I64, x->rank, dd, d);
     }
     case OP_RESIZE:
@@ -451,8 +443,6 @@ bool ir_infer_node(Graph *g, int node, Diag *d)
     case OP_RELU:
     case OP_FLOOR:
     case OP_CEIL:
-        if (x->dtype != DT_F32 && x->dtype != DT_F64 && !(n->op == OP_RELU && x->dtype == DT_I64))
-            return require_f32(n, x, d);
         return same_as_input(n, x, y, d);
     case OP_IDENTITY:
         return same_as_input(n, x, y, d);

@@ -133,14 +133,11 @@ bool ir_infer_nn(Graph *g, const Node *n, Diag *d)
         bool known;
         if (!ir_reduce_geom(g, n, &r, &known, d))
             return false;
-        return !known || ir_set_shape(n, y, DT_F32, r.y_rank, r.y_dims, d);
+        return !known || ir_set_shape(n, y, x->dtype, r.y_rank, r.y_dims, d);
     }
     default: {   /* the elementwise unary ops */
         float a, b;
-        if (x->dtype != DT_F32)
-            return diag_fail(d, ST_UNSUPPORTED, n, "input '%s' is %s; only f32 is supported",
-                             x->name, dtype_name(x->dtype));
-        return ir_unary_params(g, n, &a, &b, d) && ir_set_shape(n, y, DT_F32, x->rank, x->dims, d);
+        return ir_unary_params(g, n, &a, &b, d) && ir_set_shape(n, y, x->dtype, x->rank, x->dims, d);
     }
     }
 }

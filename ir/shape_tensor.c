@@ -169,8 +169,13 @@ bool ir_infer_tensor(Graph *g, const Node *n, Diag *d)
             training = *(const unsigned char *)t->data;
         else if (t)
             return diag_fail(d, ST_UNSUPPORTED, n, "training_mode must be a constant bool");
-        if (training)
-            return diag_fail(d, ST_UNSUPPORTED, n, "training mode is not supported");
+        double ratio = 0.5;
+        const Tensor *r = ir_in(g, n, 1);
+        if (r && !ir_const_scalar_f64(r, &ratio))
+            return diag_fail(d, ST_UNSUPPORTED, n, "ratio must be a constant scalar");
+        if (training && ratio != 0.0)   /* ratio 0 keeps every element: no randomness */
+            return diag_fail(d, ST_UNSUPPORTED, n,
+                             "training mode with ratio %g drops at random; not supported", ratio);
         return ir_set_shape(n, y, x->dtype, x->rank, x->dims, d) &&
                ir_set_shape(n, ir_out(g, n, 1), DT_BOOL, x->rank, x->dims, d);
     }

@@ -44,46 +44,54 @@ static bool overlaps(const void *p, int64_t np, const void *q, int64_t nq)
     return a < b + (uintptr_t)nq && b < a + (uintptr_t)np;
 }
 
-/* Input k of node n as f32 data; false with d filled when it is missing, not
- * f32, or not produced yet. */
-bool interp_input_f32(Interp *st, const Node *n, int k, const float **out)
+bool interp_input_any(Interp *st, const Node *n, int k, const void **out)
 {
     if (k >= n->n_in || n->in[k] < 0)
         return diag_fail(st->d, ST_BAD_MODEL, n, "input %d is missing", k);
     const Tensor *t = &st->g->tensors[n->in[k]];
-    if (t->dtype != DT_F32)
+    const void *p = t->kind == TK_CONST ? t->data : st->buf[n->in[k]];
+    if (!p && !(t->kind == TK_CONST && ir_numel(t) == 0))
+        return diag_fail(st->d, ST_INTERNAL, n, "input %d (\"%s\") has no data yet", k, t->name);
+    *out = p;
+    return true;
+}
+
+/* Input k of node n as f32 data; false with d filled when it is missing, not
+ * f32, or not produced yet. */
+bool interp_input_f32(Interp *st, const Node *n, int k, const float **out)
+{
+    if (k < n->n_in && n->in[k] >= 0 && st->g->tensors[n->in[k]].dtype != DT_F32) {
+        const Tensor *t = &st->g->tensors[n->in[k]];
         return diag_fail(st->d, ST_UNSUPPORTED, n, "input %d (\"%s\") is %s; only f32 runs", k,
                          t->name, dtype_name(t->dtype));
-    const float *p = t->kind == TK_CONST ? (const float *)t->data : st->buf[n->in[k]];
-    if (!p)
-        return diag_fail(st->d, ST_INTERNAL, n, "input %d (\"%s\") has no data yet", k, t->name);
+    }
+    const void *p;
+    if (!interp_input_any(st, n, k, &p))
+        return false;
     *out = p;
     return true;
 }
 
 /* Binds output k of node n to memory (the caller's buffer for a graph output,
  * its planned arena slot, or a new block) and returns it in *out. */
-bool interp_output_f32(Interp *st, const Node *n, int k, float **out)
+bool interp_output_any(Interp *st, const Node *n, int k, void **out)
 {
     const Graph *g = st->g;
     if (k >= n->n_out || n->out[k] < 0)
         return diag_fail(st->d, ST_BAD_MODEL, n, "output %d is missing", k);
     int id = n->out[k];
     const Tensor *t = &g->tensors[id];
-    if (t->dtype != DT_F32)
-        return diag_fail(st->d, ST_UNSUPPORTED, n, "output \"%s\" is %s; only f32 runs", t->name,
-                         dtype_name(t->dtype));
     int64_t nbytes = ir_nbytes(t);
     if (nbytes < 0)
         return diag_fail(st->d, ST_INTERNAL, n, "output \"%s\" has no known shape", t->name);
     if (!st->buf[id]) {
         if (st->arena && t->offset >= 0) {
-            if (t->offset % (int64_t)sizeof(float) != 0 || t->offset > g->arena_bytes - nbytes)
+            if (t->offset % 8 != 0 || t->offset > g->arena_bytes - nbytes)
                 return diag_fail(st->d, ST_INTERNAL, n, "planned slot of \"%s\" (@%lld, "
                                  "%lld bytes) is outside the %lld-byte arena", t->name,
                                  (long long)t->offset, (long long)nbytes,
                                  (long long)g->arena_bytes);
-            st->buf[id] = (float *)(void *)(st->arena + t->offset);
+            st->buf[id] = st->arena + t->offset;
         } else {
             if ((uint64_t)nbytes > SIZE_MAX)
                 return diag_fail(st->d, ST_NOMEM, n, "output \"%s\" is too large", t->name);
@@ -94,6 +102,20 @@ bool interp_output_f32(Interp *st, const Node *n, int k, float **out)
         }
     }
     *out = st->buf[id];
+    return true;
+}
+
+bool interp_output_f32(Interp *st, const Node *n, int k, float **out)
+{
+    if (k < n->n_out && n->out[k] >= 0 && st->g->tensors[n->out[k]].dtype != DT_F32) {
+        const Tensor *t = &st->g->tensors[n->out[k]];
+        return diag_fail(st->d, ST_UNSUPPORTED, n, "output \"%s\" is %s; only f32 runs",
+                         t->name, dtype_name(t->dtype));
+    }
+    void *p;
+    if (!interp_output_any(st, n, k, &p))
+        return false;
+    *out = p;
     return true;
 }
 
@@ -295,21 +317,18 @@ bool interp_outputs_used(const Interp *st, const Node *n)
     return false;
 }
 
-/* True when every input and output of n that exists is f32. */
-static bool all_f32(const Interp *st, const Node *n)
-{
-    for (int k = 0; k < n->n_in; k++)
-        if (n->in[k] >= 0 && st->g->tensors[n->in[k]].dtype != DT_F32 &&
-            !ir_input_is_param(n->op, k))
-            return false;
-    return n->out[0] >= 0 && st->g->tensors[n->out[0]].dtype == DT_F32;
-}
-
 static bool run_node(Interp *st, const Node *n)
 {
     float *y = NULL;
     bool act_done = false;   /* the kernel applied n->act itself */
     bool ok;
+
+    if (n->op != OP_CONSTANT && n->op != OP_SHAPE && n->op != OP_CONSTANT_OF_SHAPE &&
+        !ir_node_is_f32(st->g, n, st->uses)) {
+        if (!interp_outputs_used(st, n))
+            return true;
+        return interp_run_typed(st, n);
+    }
 
     switch (n->op) {
     case OP_CONSTANT:
@@ -330,9 +349,6 @@ static bool run_node(Interp *st, const Node *n)
     case OP_CEIL:
         if (!interp_outputs_used(st, n))
             return true;
-        if (!all_f32(st, n))
-            return diag_fail(st->d, ST_UNSUPPORTED, n,
-                             "non-f32 data must be constant at run time: run fold_constants");
         if (n->op == OP_CONCAT || n->op == OP_SLICE || n->op == OP_GATHER || n->op == OP_FLOOR ||
             n->op == OP_CEIL) {
             ok = interp_run_op(st, n, &act_done);
@@ -358,8 +374,6 @@ static bool run_node(Interp *st, const Node *n)
             ok = interp_run_op(st, n, &act_done) && interp_output_f32(st, n, 0, &y);
             break;
         }
-        if (n->n_out > 1 && n->out[1] >= 0 && st->uses[n->out[1]] > 0)
-            return diag_fail(st->d, ST_UNSUPPORTED, n, "the Indices output is not supported");
         ok = interp_output_f32(st, n, 0, &y) && run_maxpool(st, n, y);
         act_done = true;
         break;
@@ -457,22 +471,18 @@ static bool bind(Interp *st, const void *const *inputs, void *const *outputs)
 {
     const Graph *g = st->g;
     for (int i = 0; i < g->n_inputs; i++) {
-        const Tensor *t = &g->tensors[g->inputs[i]];
-        if (t->dtype != DT_F32)
-            return diag_fail(st->d, ST_UNSUPPORTED, NULL, "graph input \"%s\" is %s; only f32 runs",
-                             t->name, dtype_name(t->dtype));
-        st->buf[g->inputs[i]] = (float *)(uintptr_t)inputs[i];   /* read only */
+        st->buf[g->inputs[i]] = (void *)(uintptr_t)inputs[i];   /* read only */
     }
     for (int i = 0; i < g->n_outputs; i++) {
         int id = g->outputs[i];
         const Tensor *t = &g->tensors[id];
-        if (t->dtype != DT_F32 || ir_nbytes(t) < 0)
+        if (ir_nbytes(t) < 0)
             return diag_fail(st->d, ST_UNSUPPORTED, NULL,
-                             "graph output \"%s\" must be f32 with a known shape", t->name);
+                             "graph output \"%s\" must have a known shape", t->name);
         /* Inputs and constants are copied out at the end; a repeated output
          * keeps its first buffer and is copied too. */
         if (t->kind == TK_VALUE && !st->buf[id])
-            st->buf[id] = (float *)outputs[i];
+            st->buf[id] = outputs[i];
     }
     if (g->arena_bytes >= 0) {
         size_t size = ((size_t)g->arena_bytes + 63) / 64 * 64;
@@ -528,12 +538,13 @@ bool rt_interpret_traced(const Graph *g, const void *const *inputs, void *const 
     for (int i = 0; ok && i < g->n_nodes; i++) {
         const Node *n = &g->nodes[i];
         ok = run_node(&st, n);
-        if (ok && fn && n->n_out > 0 && n->out[0] >= 0 && st.buf[n->out[0]])
+        if (ok && fn && n->n_out > 0 && n->out[0] >= 0 && st.buf[n->out[0]] &&
+            g->tensors[n->out[0]].dtype == DT_F32)
             fn(ctx, i, st.buf[n->out[0]], (long long)ir_numel(&g->tensors[n->out[0]]));
     }
     for (int i = 0; ok && i < g->n_outputs; i++) {
         const Tensor *t = &g->tensors[g->outputs[i]];
-        const float *src = t->kind == TK_CONST ? (const float *)t->data : st.buf[g->outputs[i]];
+        const void *src = t->kind == TK_CONST ? t->data : st.buf[g->outputs[i]];
         if (!src)
             ok = diag_fail(d, ST_INTERNAL, NULL, "graph output \"%s\" was never computed", t->name);
         else if (src != outputs[i])

@@ -12,7 +12,7 @@
 typedef struct Interp {
     const Graph *g;
     Diag *d;
-    float **buf;            /* per tensor: its f32 data once bound, else NULL */
+    void **buf;             /* per tensor: its data once bound, else NULL */
     void **owned;           /* per tensor: the malloc'd block to free, or NULL */
     int *uses;              /* per tensor: readers (+1 when a graph output) */
     unsigned char *arena;   /* the planned activation arena, or NULL */
@@ -24,6 +24,12 @@ bool interp_fits_int(int64_t v);
 bool interp_input_f32(Interp *st, const Node *n, int k, const float **out);
 /* Binds output k of n to memory and returns it. */
 bool interp_output_f32(Interp *st, const Node *n, int k, float **out);
+/* The same for data of any element type. */
+bool interp_input_any(Interp *st, const Node *n, int k, const void **out);
+bool interp_output_any(Interp *st, const Node *n, int k, void **out);
+/* interp_typed.c: runs node n whose data is not all f32 (ir_node_is_f32) on the
+ * typed kernels, or fails naming the op and element type it cannot run. */
+bool interp_run_typed(Interp *st, const Node *n);
 /* Fails (ST_INTERNAL) when output 0's buffer y overlaps input k's x. */
 bool interp_check_apart(Interp *st, const Node *n, const float *y, const float *x, int k);
 /* Element strides of t broadcast to y's shape at rank RT_MAX_RANK. */

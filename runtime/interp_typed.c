@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * interp_typed.c - the interpreter's cases for nodes whose data is not all f32
+ * (integer arithmetic, f64 and f16 math, Cast, data movement of int64 or bool,
+ * MaxPool's Indices output ...): each calls one typed kernel of typed.c, with
+ * the geometry the f32 cases use, so codegen's typed node functions
+ * (codegen/emit_typed.c) compute the same thing.
+ *
+ * An op whose kernel has no typed form (Conv, Resize, the normalizations ...)
+ * fails here with one line naming the op and the element type.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "interp_internal.h"
+
+static int dt_of(const Interp *st, int tid)
+{
+    return (int)st->g->tensors[tid].dtype;
+}
+
+static bool unsupported(Interp *st, const Node *n)
+{
+    const Tensor *x = n->n_in > 0 && n->in[0] >= 0 ? &st->g->tensors[n->in[0]] : NULL;
+    const Tensor *y = &st->g->tensors[n->out[0]];
+    const Tensor *t = x && x->dtype != DT_F32 ? x : y;
+    return diag_fail(st->d, ST_UNSUPPORTED, n, "%s on %s data is not supported (it runs on f32)",
+                     op_name(n->op), dtype_name(t->dtype));
+}
+
+/* y = x byte for byte (the planner may give both one slot). */
+static bool run_move(Interp *st, const Node *n)
+{
+    const void *x;
+    void *y;
+    if (!interp_input_any(st, n, 0, &x) || !interp_output_any(st, n, 0, &y))
+        return false;
+    int64_t nx = ir_nbytes(&st->g->tensors[n->in[0]]);
+    int64_t ny = ir_nbytes(&st->g->tensors[n->out[0]]);
+    if (nx != ny)
+        return diag_fail(st->d, ST_INTERNAL, n, "copy of %lld bytes into %lld", (long long)nx,
+                         (long long)ny);
+    if (y != x && ny > 0)
+        memmove(y, x, (size_t)ny);
+    return true;
+}
+
+/* Dropout at inference (or training with ratio 0): y = x, and the mask, when
+ * read, all true. */
+static bool run_dropout(Interp *st, const Node *n)
+{
+    if (st->uses[n->out[0]] > 0 && !run_move(st, n))
+        return false;
+    if (n->n_out > 1 && n->out[1] >= 0 && st->uses[n->out[1]] > 0) {
+        void *mask;
+        const unsigned char one = 1;
+        if (!interp_output_any(st, n, 1, &mask))
+            return false;
+        rt_fill_any(mask, 1, ir_numel(&st->g->tensors[n->out[1]]), &one);
+    }
+    return true;
+}
+
+static bool run_cast(Interp *st, const Node *n)
+{
+    const void *x;
+    void *y;
+    int saturate, round;
+    if (!ir_cast_params(n, &saturate, &round, st->d) || !interp_input_any(st, n, 0, &x) ||
+        !interp_output_any(st, n, 0, &y))
+        return false;
+    if (x == y && dt_of(st, n->in[0]) != dt_of(st, n->out[0]))
+        return diag_fail(st->d, ST_INTERNAL, n, "a converting Cast shares its input's buffer");
+    rt_cast_any(y, dt_of(st, n->out[0]), x, dt_of(st, n->in[0]),
+                ir_numel(&st->g->tensors[n->out[0]]), saturate, round);
+    return true;
+}
+
+static bool run_copies(Interp *st, const Node *n)
+{
+    int cnt = ir_copy_geom(st->g, n, NULL, 0, st->d);
+    if (cnt < 0)
+        return false;
+    CopyGeom *cg = calloc((size_t)(cnt ? cnt : 1), sizeof *cg);
+    if (!cg)
+        return diag_fail(st->d, ST_NOMEM, n, "out of memory");
+    bool ok = ir_copy_geom(st->g, n, cg, cnt, st->d) >= 0;
+    for (int i = 0; ok && i < cnt; i++) {
+        const void *x;
+        void *y;
+        ok = interp_input_any(st, n, cg[i].src, &x) && interp_output_any(st, n, cg[i].dst, &y);
+        if (!ok)
+            break;
+        RtCopyParams p;
+        for (int d = 0; d < RT_MAX_RANK; d++) {
+            p.dims[d] = cg[i].dims[d];
+            p.xs[d] = cg[i].xs[d];
+            p.ys[d] = cg[i].ys[d];
+        }
+        p.xoff = cg[i].xoff;
+        p.yoff = cg[i].yoff;
+        rt_copy_any(y, x, (int)dtype_size(st->g->tensors[n->out[cg[i].dst]].dtype), &p);
+    }
+    for (int k = 0; ok && k < n->n_out; k++) {   /* bind empty outputs too */
+        void *y;
+        ok = n->out[k] < 0 || interp_output_any(st, n, k, &y);
+    }
+    free(cg);
+    return ok;
+}
+
+static bool run_pad(Interp *st, const Node *n)
+{
+    PadGeom pg;
+    bool known;
+    const void *x, *value = NULL;
+    void *y;
+    if (!ir_pad_geom(st->g, n, &pg, &known, st->d) || !interp_input_any(st, n, 0, &x) ||
+        !interp_output_any(st, n, 0, &y))
+        return false;
+    if (!known)
+        return diag_fail(st->d, ST_UNSUPPORTED, n, "pads must be constant");
+    const Tensor *cv = n->n_in > 2 && n->in[2] >= 0 ? &st->g->tensors[n->in[2]] : NULL;
+    if (cv) {
+        if (cv->dtype != st->g->tensors[n->in[0]].dtype)
+            return diag_fail(st->d, ST_BAD_MODEL, n, "constant_value is %s, data is %s",
+                             dtype_name(cv->dtype), dtype_name(st->g->tensors[n->in[0]].dtype));
+        value = cv->data;
+    }
+    RtPadParams p = {.mode = (int)pg.mode, .value = pg.value};
+    for (int d = 0; d < RT_MAX_RANK; d++) {
+        p.xdims[d] = pg.xdims[d];
+        p.ydims[d] = pg.ydims[d];
+        p.begin[d] = pg.begin[d];
+    }
+    rt_pad_any(y, x, (int)dtype_size(st->g->tensors[n->in[0]].dtype), &p, value);
+    return true;
+}
+
+static int binary_code(OpKind op)
+{
+    switch ((int)op) {
+    case OP_ADD: case OP_SUM: return RT_BIN_ADD;
+    case OP_SUB: return RT_BIN_SUB;
+    case OP_MUL: return RT_BIN_MUL;
+    case OP_DIV: return RT_BIN_DIV;
+    case OP_POW: return RT_BIN_POW;
+    case OP_MAX: return RT_BIN_MAX;
+    case OP_MIN: return RT_BIN_MIN;
+    case OP_PRELU: return RT_BIN_PRELU;
+    default: return -1;
+    }
+}
+
+/* y = in0 op in1 op in2 ... with broadcasting; one input is a copy. */
+static bool run_binary(Interp *st, const Node *n)
+{
+    const Graph *g = st->g;
+    const Tensor *ty = &g->tensors[n->out[0]];
+    void *y;
+    if (!interp_output_any(st, n, 0, &y))
+        return false;
+    if (n->n_in == 1) {
+        const void *x;
+        if (!interp_input_any(st, n, 0, &x))
+            return false;
+        if (x != y)
+            rt_cast_any(y, (int)ty->dtype, x, dt_of(st, n->in[0]), ir_numel(ty), 1, 0);
+        return true;
+    }
+    for (int k = 1; k < n->n_in; k++) {
+        const void *a, *b;
+        const Tensor *ta = k == 1 ? &g->tensors[n->in[0]] : ty;
+        if (!interp_input_any(st, n, k, &b))
+            return false;
+        if (k == 1 && !interp_input_any(st, n, 0, &a))
+            return false;
+        if (k > 1)
+            a = y;
+        for (int j = k; j < n->n_in; j++)   /* a later input must not be overwritten */
+            if (g->tensors[n->in[j]].kind != TK_CONST && st->buf[n->in[j]] == y &&
+                (k > 1 || j > 1))
+                return diag_fail(st->d, ST_INTERNAL, n, "output aliases a later input");
+        RtBinaryParams p = {.op = binary_code(n->op), .act = RT_ACT_NONE};
+        if (!interp_broadcast_strides(st, n, ta, ty, p.sa) ||
+            !interp_broadcast_strides(st, n, &g->tensors[n->in[k]], ty, p.sb))
+            return false;
+        for (int d = 0; d < RT_MAX_RANK; d++) {
+            int ax = d - (RT_MAX_RANK - ty->rank);
+            p.dims[d] = ax >= 0 ? ty->dims[ax] : 1;
+        }
+        rt_binary_any(y, (int)ty->dtype, a, (int)ta->dtype, b, dt_of(st, n->in[k]), &p);
+    }
+    return true;
+}
+
+static bool run_unary(Interp *st, const Node *n)
+{
+    const void *x;
+    void *y;
+    float a = 0, b = 0;
+    double lo = 0, hi = 0;
+    DType t = st->g->tensors[n->in[0]].dtype;
+    if (n->op == OP_CLIP) {
+        if (!ir_clip_bounds(st->g, n, &lo, &hi, st->d))
+            return false;
+    } else if (!ir_unary_params(st->g, n, &a, &b, st->d)) {
+        return false;
+    } else {
+        lo = a;
+        hi = b;
+    }
+    if (!interp_input_any(st, n, 0, &x) || !interp_output_any(st, n, 0, &y))
+        return false;
+    int code = n->op == OP_IDENTITY ? RT_UN_IDENTITY : interp_unary_code(n->op);
+    rt_unary_any(y, x, (int)t, ir_numel(&st->g->tensors[n->out[0]]), code, lo, hi);
+    return true;
+}
+
+static bool run_reduce(Interp *st, const Node *n)
+{
+    ReduceGeom rg;
+    bool known;
+    const void *x;
+    void *y;
+    if (!ir_reduce_geom(st->g, n, &rg, &known, st->d) || !interp_input_any(st, n, 0, &x) ||
+        !interp_output_any(st, n, 0, &y))
+        return false;
+    if (!known)
+        return diag_fail(st->d, ST_UNSUPPORTED, n, "axes must be constant");
+    if (rg.noop)
+        return run_move(st, n);
+    RtReduceParams p = {.ny = ir_numel(&st->g->tensors[n->out[0]]), .count = rg.count,
+                        .op = n->op == OP_REDUCE_MAX ? RT_RED_MAX
+                              : n->op == OP_REDUCE_MEAN ? RT_RED_MEAN : RT_RED_SUM};
+    for (int d = 0; d < RT_MAX_RANK; d++) {
+        p.dims[d] = rg.dims[d];
+        p.ys[d] = rg.ys[d];
+    }
+    rt_reduce_any(y, x, dt_of(st, n->in[0]), &p);
+    return true;
+}
+
+/* 2-D MaxPool of any type, with the Indices output when it is read. */
+static bool run_maxpool(Interp *st, const Node *n)
+{
+    ConvGeom cg;
+    const void *x;
+    void *y, *ind = NULL;
+    int64_t order;
+    if (!ir_pool_geom(st->g, n, &cg, st->d) || !ir_attr_int(n, "storage_order", 0, &order, st->d) ||
+        !interp_input_any(st, n, 0, &x) || !interp_output_any(st, n, 0, &y))
+        return false;
+    if (n->n_out > 1 && n->out[1] >= 0 && st->uses[n->out[1]] > 0 &&
+        !interp_output_any(st, n, 1, &ind))
+        return false;
+    int64_t v[] = {cg.n, cg.c, cg.h, cg.w, cg.oh, cg.ow, cg.kh, cg.kw, cg.sh, cg.sw,
+                   cg.dh, cg.dw, cg.pt, cg.pl};
+    for (size_t i = 0; i < ARRAY_LEN(v); i++)
+        if (!interp_fits_int(v[i]))
+            return diag_fail(st->d, ST_LIMIT, n, "a dimension does not fit an int");
+    RtConvParams p = {
+        .n = (int)cg.n, .c = (int)cg.c, .h = (int)cg.h, .w = (int)cg.w,
+        .m = (int)cg.c, .oh = (int)cg.oh, .ow = (int)cg.ow, .kh = (int)cg.kh, .kw = (int)cg.kw,
+        .sh = (int)cg.sh, .sw = (int)cg.sw, .dh = (int)cg.dh, .dw = (int)cg.dw,
+        .pt = (int)cg.pt, .pl = (int)cg.pl, .group = 1, .act = RT_ACT_NONE,
+    };
+    rt_maxpool2d_any(y, ind, x, dt_of(st, n->in[0]), &p, (int)order);
+    if (n->act != ACT_NONE)
+        rt_unary_f32(y, y, ir_numel(&st->g->tensors[n->out[0]]), interp_act_to_rt(n->act));
+    return true;
+}
+
+bool interp_run_typed(Interp *st, const Node *n)
+{
+    if (!ir_typed_check(st->g, n, st->d))
+        return false;
+    switch ((int)n->op) {
+    case OP_IDENTITY:
+    case OP_RESHAPE:
+    case OP_SQUEEZE:
+    case OP_UNSQUEEZE:
+    case OP_FLATTEN:
+        return run_move(st, n);
+    case OP_DROPOUT:
+        return run_dropout(st, n);
+    case OP_CAST:
+        return run_cast(st, n);
+    case OP_TRANSPOSE:
+    case OP_SLICE:
+    case OP_CONCAT:
+    case OP_SPLIT:
+    case OP_GATHER:
+    case OP_EXPAND:
+    case OP_DEPTH_TO_SPACE:
+    case OP_SPACE_TO_DEPTH:
+        return run_copies(st, n);
+    case OP_PAD:
+        return run_pad(st, n);
+    case OP_ADD:
+    case OP_SUB:
+    case OP_MUL:
+    case OP_DIV:
+    case OP_POW:
+    case OP_MAX:
+    case OP_MIN:
+    case OP_SUM:
+    case OP_PRELU:
+        return run_binary(st, n);
+    case OP_REDUCE_MAX:
+    case OP_REDUCE_SUM:
+    case OP_REDUCE_MEAN:
+        return run_reduce(st, n);
+    case OP_MAXPOOL:
+        return run_maxpool(st, n);
+    default:
+        if (n->op == OP_IDENTITY || interp_unary_code(n->op) >= 0)
+            return run_unary(st, n);
+        return unsupported(st, n);
+    }
+}
