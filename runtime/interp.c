@@ -86,7 +86,8 @@ bool interp_output_any(Interp *st, const Node *n, int k, void **out)
         return diag_fail(st->d, ST_INTERNAL, n, "output \"%s\" has no known shape", t->name);
     if (!st->buf[id]) {
         if (st->arena && t->offset >= 0) {
-            if (t->offset % 8 != 0 || t->offset > g->arena_bytes - nbytes)
+            if (t->offset % (int64_t)dtype_size(t->dtype) != 0 ||
+                t->offset > g->arena_bytes - nbytes)
                 return diag_fail(st->d, ST_INTERNAL, n, "planned slot of \"%s\" (@%lld, "
                                  "%lld bytes) is outside the %lld-byte arena", t->name,
                                  (long long)t->offset, (long long)nbytes,
