@@ -141,7 +141,7 @@ static bool window_geom(const Node *n, const Tensor *x, const int64_t *k, bool c
 
 static bool check_spatial_rank(const Node *n, const Tensor *x, Diag *d)
 {
-    if (x->dtype != DT_F32)
+    if (x->dtype != DT_F32 && n->op != OP_MAXPOOL)   /* MaxPool: the typed kernel */
         return diag_fail(d, ST_UNSUPPORTED, n, "input X is %s, only f32 is supported",
                          dtype_name(x->dtype));
     if (x->rank < 3 || x->rank > 5)

@@ -218,9 +218,6 @@ bool ir_reduce_geom(const Graph *g, const Node *n, ReduceGeom *o, bool *known, D
     int64_t axes[IR_MAX_RANK], keepdims, noop;
     int na;
     memset(o, 0, sizeof *o);
-    if (x->dtype != DT_F32)
-        return diag_fail(d, ST_UNSUPPORTED, n, "input is %s; only f32 is supported",
-                         dtype_name(x->dtype));
     if (!ir_attr_int(n, "keepdims", 1, &keepdims, d) ||
         !ir_attr_int(n, "noop_with_empty_axes", 0, &noop, d) ||
         !ir_ints_attr_or_input(g, n, "axes", 1, axes, &na, IR_MAX_RANK, known, d))

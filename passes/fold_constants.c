@@ -733,8 +733,25 @@ static bool inputs_ready(const Graph *g, const Node *n) {
     return true;
 }
 
+/* The element types the evaluator's load/store helpers know. */
+static bool foldable_dtype(DType t) {
+    return t == DT_F32 || t == DT_F64 || is_int_dtype(t);
+}
+
+/* True when every input and the output have foldable element types; other
+ * data (f16, int16, float8 ...) is left to the typed kernels at run time. */
+static bool foldable_types(const Graph *g, const Node *n) {
+    for (int k = 0; k < n->n_in; k++)
+        if (n->in[k] >= 0 && !foldable_dtype(g->tensors[n->in[k]].dtype))
+            return false;
+    DType y = g->tensors[n->out[0]].dtype;   /* not inferred yet: the fold decides */
+    return y == DT_UNDEFINED || foldable_dtype(y);
+}
+
 static FoldResult fold_node(Graph *g, const Node *n, Diag *d) {
     if (n->n_out != 1 || n->out[0] < 0 || !inputs_ready(g, n))
+        return FOLD_SKIP;
+    if (n->op != OP_CONSTANT && n->op != OP_SHAPE && !foldable_types(g, n))
         return FOLD_SKIP;
     switch (n->op) {
     case OP_CONSTANT: return fold_constant(g, n, d);
