@@ -38,6 +38,17 @@ static const char *unary_code(OpKind op)
     return NULL;
 }
 
+/* "RT_DT_F16" ... for element type t: rt_kernels.h names them after dtype_name. */
+static const char *dt_const(DType t, char *buf, size_t size)
+{
+    size_t len = (size_t)snprintf(buf, size, "RT_DT_%s", dtype_name(t));
+    for (size_t i = 6; i < len && i < size; i++)
+        if (buf[i] >= 'a' && buf[i] <= 'z')
+            buf[i] = (char)(buf[i] - 'a' + 'A');
+    return buf;
+}
+#define DT(t) dt_const((t), (char[24]){0}, 24)
+
 bool cg_op_passes_input(const Node *n, int k)
 {
     return k < n->n_in && n->in[k] >= 0 && !ir_input_is_param(n->op, k);
@@ -223,8 +234,8 @@ static bool emit_variadic(const Graph *g, const Node *n, bool typed, FILE *c)
     if (n->n_in == 1) {
         const Tensor *x = &g->tensors[n->in[0]];
         if (typed && x->dtype != y->dtype)
-            fprintf(c, "    rt_cast_any(y0, %d, x0, %d, %" PRId64 ", 1, 0);\n", (int)y->dtype,
-                    (int)x->dtype, ir_numel(y));
+            fprintf(c, "    rt_cast_any(y0, %s, x0, %s, %" PRId64 ", 1, 0);\n", DT(y->dtype),
+                    DT(x->dtype), ir_numel(y));
         else
             fprintf(c, "    memmove(y0, x0, %" PRId64 ");\n", ir_nbytes(y));
         return true;
@@ -246,9 +257,9 @@ static bool emit_variadic(const Graph *g, const Node *n, bool typed, FILE *c)
         put_ll(c, "sb", sb, IR_MAX_RANK);
         fputs(", .act = RT_ACT_NONE};\n", c);
         if (typed)
-            fprintf(c, "    rt_binary_any(y0, %d, %s, %d, x%d, %d, &p%d);\n", (int)y->dtype,
-                    k == 1 ? "x0" : "y0", (int)(k == 1 ? g->tensors[n->in[0]].dtype : y->dtype),
-                    k, (int)g->tensors[n->in[k]].dtype, k);
+            fprintf(c, "    rt_binary_any(y0, %s, %s, %s, x%d, %s, &p%d);\n", DT(y->dtype),
+                    k == 1 ? "x0" : "y0", DT(k == 1 ? g->tensors[n->in[0]].dtype : y->dtype),
+                    k, DT(g->tensors[n->in[k]].dtype), k);
         else
             fprintf(c, "    rt_binary_f32(y0, %s, x%d, &p%d);\n", k == 1 ? "x0" : "y0", k, k);
     }
@@ -358,7 +369,7 @@ static bool emit_reduce(const Graph *g, const Node *n, bool typed, FILE *c, Diag
             q.count, n->op == OP_REDUCE_MAX ? "RT_RED_MAX" : n->op == OP_REDUCE_MEAN
                                                              ? "RT_RED_MEAN" : "RT_RED_SUM");
     if (typed)
-        fprintf(c, "    rt_reduce_any(y0, x0, %d, &p);\n", (int)g->tensors[n->in[0]].dtype);
+        fprintf(c, "    rt_reduce_any(y0, x0, %s, &p);\n", DT(g->tensors[n->in[0]].dtype));
     else
         fputs("    rt_reduce_f32(y0, x0, &p);\n", c);
     return true;
@@ -488,9 +499,9 @@ static bool emit_typed_maxpool(const Graph *g, const Node *n, const int *uses, F
     if (!ir_pool_geom(g, n, &q, d) || !ir_attr_int(n, "storage_order", 0, &order, d) ||
         !emit_conv_struct(n, &q, c, d))
         return false;
-    fprintf(c, "    rt_maxpool2d_any(y0, %s, x0, %d, &p, %d);\n",
-            cg_typed_writes_output(n, 1, uses) ? "y1" : "NULL",
-            (int)g->tensors[n->in[0]].dtype, order != 0);
+    fprintf(c, "    rt_maxpool2d_any(y0, %s, x0, %s, &p, %d);\n",
+            cg_typed_writes_output(n, 1, uses) ? "y1" : "NULL", DT(g->tensors[n->in[0]].dtype),
+            order != 0);
     return true;
 }
 
@@ -514,8 +525,8 @@ bool cg_emit_typed_body(const Graph *g, const Node *n, const int *uses, FILE *c,
         int saturate, round;
         if (!ir_cast_params(n, &saturate, &round, d))
             return false;
-        fprintf(c, "    rt_cast_any(y0, %d, x0, %d, %" PRId64 ", %d, %d);\n", (int)y->dtype,
-                (int)x->dtype, ir_numel(y), saturate, round);
+        fprintf(c, "    rt_cast_any(y0, %s, x0, %s, %" PRId64 ", %d, %d);\n", DT(y->dtype),
+                DT(x->dtype), ir_numel(y), saturate, round);
         return true;
     }
     case OP_TRANSPOSE: case OP_SLICE: case OP_CONCAT: case OP_SPLIT: case OP_EXPAND:
@@ -545,7 +556,7 @@ bool cg_emit_typed_body(const Graph *g, const Node *n, const int *uses, FILE *c,
             lo = a;
             hi = b;
         }
-        fprintf(c, "    rt_unary_any(y0, x0, %d, %" PRId64 ", %s, ", (int)x->dtype, ir_numel(y),
+        fprintf(c, "    rt_unary_any(y0, x0, %s, %" PRId64 ", %s, ", DT(x->dtype), ir_numel(y),
                 code);
         put_double(c, lo);
         fputs(", ", c);
