@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_run.c - `onnxc run`: the reference interpreter on TensorProto files. The
- * input files' shapes pin the model's symbolic dims, as --shape would.
+ * input files' shapes pin the model's symbolic dims, as --shape would. Inputs
+ * and outputs may be of any element type onnxc handles; an input file must
+ * have the element type the model declares for that input.
  */
 #include <stdio.h>
 #include <string.h>
@@ -50,9 +52,11 @@ int cmd_run(Options *o)
             snprintf(s->input, sizeof s->input, "%s", probe->tensors[probe->inputs[k]].name);
             s->rank = in[k].rank;
             memcpy(s->dims, in[k].dims, sizeof s->dims);
-            if (in[k].dtype != DT_F32) {
-                fprintf(stderr, "onnxc: error: %s: input file is %s, only f32 is supported\n",
-                        o->inputs[k], dtype_name(in[k].dtype));
+            DType want = probe->tensors[probe->inputs[k]].dtype;
+            if (in[k].dtype != want) {
+                fprintf(stderr, "onnxc: error: %s: input file is %s, the model's input \"%s\" "
+                        "is %s\n", o->inputs[k], dtype_name(in[k].dtype), s->input,
+                        dtype_name(want));
                 ir_graph_free(probe);
                 arena_free(a);
                 return EXIT_MODEL;
@@ -66,21 +70,22 @@ int cmd_run(Options *o)
         arena_free(a);
         return status;
     }
-    const float *ins[MAX_FILES];
-    float *outs[MAX_FILES];
+    const void *ins[MAX_FILES];
+    void *outs[MAX_FILES];
     for (int k = 0; k < o->n_inputs; k++)
         ins[k] = in[k].data;
     for (int k = 0; k < g->n_outputs; k++) {
         const Tensor *t = &g->tensors[g->outputs[k]];
-        outs[k] = arena_calloc(a, (size_t)ir_numel(t), sizeof(float));
+        int64_t ne = ir_numel(t);
+        outs[k] = arena_calloc(a, ne > 0 ? (size_t)ne : 1, dtype_size(t->dtype));
     }
     status = 0;
-    if (!rt_interpret(g, ins, outs, &d)) {
+    if (!rt_interpret_any(g, ins, outs, &d)) {
         status = model_error(o, &d);
     } else {
         for (int k = 0; k < g->n_outputs && status == 0; k++) {
             const Tensor *t = &g->tensors[g->outputs[k]];
-            OnnxTensor ot = {.dtype = DT_F32, .rank = t->rank, .data = outs[k], .name = t->name};
+            OnnxTensor ot = {.dtype = t->dtype, .rank = t->rank, .data = outs[k], .name = t->name};
             memcpy(ot.dims, t->dims, sizeof ot.dims);
             Diag wd = {0};
             if (!onnx_write_tensor(o->outputs[k], &ot, &wd)) {

@@ -3,12 +3,14 @@
  * onnx_tensor.c - decoding and writing ONNX TensorProtos.
  *
  * A TensorProto carries its elements in exactly one place: raw_data (little
- * endian bytes), one typed repeated field (float_data, int32_data for the narrow
- * integer types and bool, int64_data, double_data), or an external file beside the
- * model. onnx_decode_tensor checks the dtype, the dims (non-negative, product
- * overflow-safe and within the limits) and that the element count matches the
- * dims exactly, and hands back the bytes in the IR's layout. External locations
- * must stay inside the model's folder: absolute paths and ".." are refused.
+ * endian bytes, the 4- and 2-bit types packed), the one typed repeated field ONNX
+ * uses for its type (see `storage` below), or an external file beside the model.
+ * onnx_decode_tensor checks the dtype, the dims (non-negative, product
+ * overflow-safe and within the limits), that the element count matches the dims
+ * exactly and that typed-field entries fit the type, and hands back the bytes in
+ * the IR's layout: sub-byte types unpacked to one element per byte (int4 and int2
+ * sign-extended). onnx_write_tensor packs them again. External locations must
+ * stay inside the model's folder: absolute paths and ".." are refused.
  *
  * The IR stores data little endian; the code assumes a little-endian host and
  * says so with ST_UNSUPPORTED on any other.
@@ -22,16 +24,12 @@
 
 DType onnx_dtype(int64_t code)
 {
-    switch (code) {
-    case 1: return DT_F32;
-    case 2: return DT_U8;
-    case 3: return DT_I8;
-    case 6: return DT_I32;
-    case 7: return DT_I64;
-    case 9: return DT_BOOL;
-    case 11: return DT_F64;
-    default: return DT_UNDEFINED;
-    }
+    /* DType values are the ONNX codes; dtype_size says which ones onnxc handles
+     * (string 8 and the complex types 14 and 15 have no size, so they are refused). */
+    if (code <= 0 || code > DT_I2)
+        return DT_UNDEFINED;
+    DType dt = (DType)code;
+    return dtype_size(dt) ? dt : DT_UNDEFINED;
 }
 
 const char *onnx_dtype_code_name(int64_t code)
@@ -40,11 +38,103 @@ const char *onnx_dtype_code_name(int64_t code)
         "undefined", "float", "uint8", "int8", "uint16", "int16", "int32", "int64",
         "string", "bool", "float16", "double", "uint32", "uint64", "complex64",
         "complex128", "bfloat16", "float8e4m3fn", "float8e4m3fnuz", "float8e5m2",
-        "float8e5m2fnuz", "uint4", "int4", "float4e2m1",
+        "float8e5m2fnuz", "uint4", "int4", "float4e2m1", "float8e8m0", "uint2", "int2",
     };
     if (code >= 0 && code < (int64_t)ARRAY_LEN(names))
         return names[code];
     return "of unknown code";
+}
+
+/* The typed TensorProto fields, besides raw_data. */
+typedef enum Field { FIELD_FLOAT, FIELD_INT32, FIELD_INT64, FIELD_DOUBLE, FIELD_UINT64 } Field;
+
+/* How ONNX stores each DType in a TensorProto (onnx.proto's field comments and
+ * onnx.helper.make_tensor): the bits one element takes in raw_data and external
+ * data (4-bit types two to a byte, low nibble first; 2-bit types four to a byte,
+ * lowest bits first), the one typed field that may hold it, and the range of one
+ * entry of that field. f16 and bf16 go into int32_data as their bit patterns,
+ * the float8 types and e8m0 as their codes, and the sub-byte types as the packed
+ * bytes of raw_data (one byte per int32 entry, so ceil(numel * bits / 8) entries). */
+static const struct Storage {
+    DType dt;
+    unsigned char bits;    /* per element in raw_data */
+    bool is_signed;        /* sub-byte types: sign-extend when unpacking */
+    Field field;
+    int64_t lo;            /* entries of the typed field must lie in [lo, hi] */
+    uint64_t hi;
+} storage[] = {
+    {DT_F32, 32, false, FIELD_FLOAT, 0, 0},
+    {DT_F64, 64, false, FIELD_DOUBLE, 0, 0},
+    {DT_I64, 64, false, FIELD_INT64, INT64_MIN, INT64_MAX},
+    {DT_U64, 64, false, FIELD_UINT64, 0, UINT64_MAX},
+    {DT_U32, 32, false, FIELD_UINT64, 0, UINT32_MAX},
+    {DT_I32, 32, false, FIELD_INT32, INT32_MIN, INT32_MAX},
+    {DT_I16, 16, false, FIELD_INT32, INT16_MIN, INT16_MAX},
+    {DT_U16, 16, false, FIELD_INT32, 0, UINT16_MAX},
+    {DT_I8, 8, false, FIELD_INT32, INT8_MIN, INT8_MAX},
+    {DT_U8, 8, false, FIELD_INT32, 0, UINT8_MAX},
+    {DT_BOOL, 8, false, FIELD_INT32, 0, 1},
+    {DT_F16, 16, false, FIELD_INT32, 0, UINT16_MAX},
+    {DT_BF16, 16, false, FIELD_INT32, 0, UINT16_MAX},
+    {DT_F8E4M3FN, 8, false, FIELD_INT32, 0, UINT8_MAX},
+    {DT_F8E4M3FNUZ, 8, false, FIELD_INT32, 0, UINT8_MAX},
+    {DT_F8E5M2, 8, false, FIELD_INT32, 0, UINT8_MAX},
+    {DT_F8E5M2FNUZ, 8, false, FIELD_INT32, 0, UINT8_MAX},
+    {DT_F8E8M0, 8, false, FIELD_INT32, 0, UINT8_MAX},
+    {DT_U4, 4, false, FIELD_INT32, 0, UINT8_MAX},
+    {DT_I4, 4, true, FIELD_INT32, 0, UINT8_MAX},
+    {DT_F4E2M1, 4, false, FIELD_INT32, 0, UINT8_MAX},
+    {DT_U2, 2, false, FIELD_INT32, 0, UINT8_MAX},
+    {DT_I2, 2, true, FIELD_INT32, 0, UINT8_MAX},
+};
+
+static const struct Storage *storage_of(DType dt)
+{
+    for (size_t i = 0; i < ARRAY_LEN(storage); i++)
+        if (storage[i].dt == dt)
+            return &storage[i];
+    return NULL;
+}
+
+static const char *field_name(Field f)
+{
+    static const char *const names[] = {"float_data", "int32_data", "int64_data",
+                                        "double_data", "uint64_data"};
+    return names[f];
+}
+
+/* Bytes numel elements take packed as in raw_data. */
+static size_t packed_bytes(const struct Storage *s, int64_t numel)
+{
+    if (s->bits >= 8)
+        return (size_t)numel * (s->bits / 8);
+    return ((size_t)numel * s->bits + 7) / 8;
+}
+
+/* Unpacks numel sub-byte elements (s->bits 2 or 4) from src, one per byte of dst:
+ * uint8_t for the unsigned and float4 codes, sign-extended int8_t for int4/int2. */
+static void unpack_bits(const struct Storage *s, const uint8_t *src, int64_t numel,
+                        uint8_t *dst)
+{
+    int per = 8 / s->bits;
+    unsigned mask = (1u << s->bits) - 1;
+    for (int64_t i = 0; i < numel; i++) {
+        unsigned v = (src[i / per] >> ((i % per) * s->bits)) & mask;
+        if (s->is_signed && (v >> (s->bits - 1)))
+            v |= ~mask;     /* the low byte of the two's complement value */
+        dst[i] = (uint8_t)v;
+    }
+}
+
+/* The inverse of unpack_bits: packs numel elements (the low bits of each byte
+ * of src) into dst, which must hold packed_bytes(s, numel) bytes. */
+static void pack_bits(const struct Storage *s, const uint8_t *src, int64_t numel, uint8_t *dst)
+{
+    int per = 8 / s->bits;
+    unsigned mask = (1u << s->bits) - 1;
+    memset(dst, 0, packed_bytes(s, numel));
+    for (int64_t i = 0; i < numel; i++)
+        dst[i / per] |= (uint8_t)((src[i] & mask) << ((i % per) * s->bits));
 }
 
 void onnx_format_dims(const int64_t *dims, int rank, char *buf, size_t size)
@@ -235,30 +325,91 @@ static bool read_external(const Onnx__TensorProto *t, const char *base_dir, cons
     return true;
 }
 
-/* Converts int32_data (the ONNX carrier for 8-bit ints and bool) into dtype bytes. */
-static bool narrow_int32(const Onnx__TensorProto *t, DType dt, const OnnxWhere *w, void *dst,
-                         Diag *d)
+/* Converts the int32_data entries of t into dst, each entry checked against s's
+ * range and stored in `width` bytes (1, 2 or 4; 1 for the packed bytes of the
+ * sub-byte types). */
+static bool narrow_int32(const Onnx__TensorProto *t, const struct Storage *s, size_t width,
+                         const OnnxWhere *w, uint8_t *dst, Diag *d)
 {
     for (size_t i = 0; i < t->n_int32_data; i++) {
         int32_t v = t->int32_data[i];
-        if (dt == DT_I32) {
-            ((int32_t *)dst)[i] = v;
-        } else if (dt == DT_I8) {
-            if (v < INT8_MIN || v > INT8_MAX)
-                return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
-                                       "%s holds %d, out of range for int8", w->what, (int)v);
-            ((int8_t *)dst)[i] = (int8_t)v;
-        } else if (dt == DT_U8) {
-            if (v < 0 || v > UINT8_MAX)
-                return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
-                                       "%s holds %d, out of range for uint8", w->what, (int)v);
-            ((uint8_t *)dst)[i] = (uint8_t)v;
-        } else if (dt == DT_BOOL) {
-            ((uint8_t *)dst)[i] = v != 0;
-        } else {
+        if (v < s->lo || (int64_t)v > (int64_t)s->hi)
             return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
-                                   "%s stores %s data in int32_data", w->what, dtype_name(dt));
-        }
+                                   "%s holds %d in int32_data, out of range for %s", w->what,
+                                   (int)v, dtype_name(s->dt));
+        uint32_t u = (uint32_t)v;     /* two's complement; the low bytes are the element */
+        for (size_t b = 0; b < width; b++)
+            dst[i * width + b] = (uint8_t)(u >> (8 * b));
+    }
+    return true;
+}
+
+/* Converts the uint64_data entries of t (uint32 elements) into dst, range-checked. */
+static bool narrow_uint64(const Onnx__TensorProto *t, const struct Storage *s,
+                          const OnnxWhere *w, uint32_t *dst, Diag *d)
+{
+    for (size_t i = 0; i < t->n_uint64_data; i++) {
+        uint64_t v = t->uint64_data[i];
+        if (v > s->hi)
+            return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                                   "%s holds %llu in uint64_data, out of range for %s",
+                                   w->what, (unsigned long long)v, dtype_name(s->dt));
+        dst[i] = (uint32_t)v;
+    }
+    return true;
+}
+
+/* Points out->data at the elements of t's typed field (or at a converted copy in
+ * out->owned), packed as raw_data would be for the sub-byte types; stored is
+ * that packed size in bytes. */
+static bool decode_field(const Onnx__TensorProto *t, const struct Storage *s, size_t stored,
+                         const char *dims, const OnnxWhere *w, OnnxDecoded *out, Diag *d)
+{
+    Field f;
+    size_t n;
+    if (t->n_float_data)
+        f = FIELD_FLOAT, n = t->n_float_data;
+    else if (t->n_int32_data)
+        f = FIELD_INT32, n = t->n_int32_data;
+    else if (t->n_int64_data)
+        f = FIELD_INT64, n = t->n_int64_data;
+    else if (t->n_double_data)
+        f = FIELD_DOUBLE, n = t->n_double_data;
+    else if (t->n_uint64_data)
+        f = FIELD_UINT64, n = t->n_uint64_data;
+    else
+        return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                               "%s of type %s stores its data in string_data", w->what,
+                               dtype_name(s->dt));
+    if (f != s->field)
+        return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                               "%s of type %s stores its data in %s (ONNX uses %s)", w->what,
+                               dtype_name(s->dt), field_name(f), field_name(s->field));
+    bool packed = s->bits < 8;
+    uint64_t want = packed ? (uint64_t)stored : (uint64_t)out->numel;
+    if ((uint64_t)n != want)
+        return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
+                               "%s has %zu entries in %s, dims %s need %llu%s", w->what, n,
+                               field_name(f), dims, (unsigned long long)want,
+                               packed ? " (packed bytes)" : "");
+    if (f == FIELD_FLOAT) {
+        out->data = t->float_data;
+    } else if (f == FIELD_DOUBLE) {
+        out->data = t->double_data;
+    } else if (f == FIELD_INT64) {
+        out->data = t->int64_data;
+    } else if (f == FIELD_INT32 && s->dt == DT_I32) {
+        out->data = t->int32_data;
+    } else if (f == FIELD_UINT64 && s->dt == DT_U64) {
+        out->data = t->uint64_data;
+    } else {
+        out->owned = malloc(stored ? stored : 1);
+        if (!out->owned)
+            return diag_fail_named(d, ST_NOMEM, w->node, w->op, "out of memory");
+        out->data = out->owned;
+        if (f == FIELD_UINT64)
+            return narrow_uint64(t, s, w, out->owned, d);
+        return narrow_int32(t, s, packed ? 1 : s->bits / 8, w, out->owned, d);
     }
     return true;
 }
@@ -315,21 +466,26 @@ bool onnx_decode_tensor(const Onnx__TensorProto *t, const OnnxLimits *lim,
                                "%s has dims %s (%zu bytes), past the limit of %lld bytes",
                                w->what, dims, out->nbytes, (long long)lim->max_total_bytes);
 
+    const struct Storage *st = storage_of(dt);
+    if (!st)
+        return diag_fail_named(d, ST_INTERNAL, w->node, w->op,
+                               "%s: no storage rule for %s", w->what, dtype_name(dt));
+    size_t stored = packed_bytes(st, numel);   /* bytes in raw_data or external data */
+
     /* Exactly one data source. */
-    const char *src = NULL;
     int n_src = 0;
     bool external = t->has_data_location && t->data_location == ONNX_DT_EXTERNAL;
     if (t->has_data_location && t->data_location != 0 && !external)
         return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op, "%s has data_location %d",
                                w->what, (int)t->data_location);
-    if (t->has_raw_data) n_src++, src = "raw_data";
-    if (t->n_float_data) n_src++, src = "float_data";
-    if (t->n_int32_data) n_src++, src = "int32_data";
-    if (t->n_int64_data) n_src++, src = "int64_data";
-    if (t->n_double_data) n_src++, src = "double_data";
-    if (t->n_uint64_data) n_src++, src = "uint64_data";
-    if (t->n_string_data) n_src++, src = "string_data";
-    if (external) n_src++, src = "external data";
+    n_src += t->has_raw_data != 0;
+    n_src += t->n_float_data != 0;
+    n_src += t->n_int32_data != 0;
+    n_src += t->n_int64_data != 0;
+    n_src += t->n_double_data != 0;
+    n_src += t->n_uint64_data != 0;
+    n_src += t->n_string_data != 0;
+    n_src += external;
     if (n_src > 1)
         return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
                                "%s has its data in more than one field", w->what);
@@ -343,55 +499,30 @@ bool onnx_decode_tensor(const Onnx__TensorProto *t, const OnnxLimits *lim,
         return true;
     }
     if (external) {
-        if (!read_external(t, base_dir, w, out->nbytes, &out->owned, d))
+        if (!read_external(t, base_dir, w, stored, &out->owned, d))
             return false;
         out->data = out->owned;
     } else if (t->has_raw_data) {
-        if (t->raw_data.len != out->nbytes)
+        if (t->raw_data.len != stored)
             return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
                                    "%s has %zu bytes of raw_data, dims %s need %zu", w->what,
-                                   t->raw_data.len, dims, out->nbytes);
-        out->data = out->nbytes ? (const void *)t->raw_data.data : (const void *)empty;
-    } else {
-        /* A typed field: it must be the one ONNX uses for dt, with numel entries. */
-        size_t n = 0;
-        const char *unit = "values";
-        bool match = false;
-        if (t->n_float_data)
-            n = t->n_float_data, unit = "floats", match = dt == DT_F32;
-        else if (t->n_int32_data)
-            n = t->n_int32_data, unit = "int32 values",
-            match = dt == DT_I32 || dt == DT_I8 || dt == DT_U8 || dt == DT_BOOL;
-        else if (t->n_int64_data)
-            n = t->n_int64_data, unit = "int64 values", match = dt == DT_I64;
-        else if (t->n_double_data)
-            n = t->n_double_data, unit = "doubles", match = dt == DT_F64;
-        if (!match)
-            return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
-                                   "%s of type %s stores its data in %s", w->what,
-                                   dtype_name(dt), src);
-        if ((uint64_t)n != (uint64_t)numel)
-            return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op,
-                                   "%s has %zu %s, dims %s need %lld", w->what, n, unit, dims,
-                                   (long long)numel);
-        if (t->n_int32_data && dt != DT_I32) {
-            out->owned = malloc(out->nbytes ? out->nbytes : 1);
-            if (!out->owned)
-                return diag_fail_named(d, ST_NOMEM, w->node, w->op, "out of memory");
-            if (!narrow_int32(t, dt, w, out->owned, d)) {
-                onnx_tensor_release(out);
-                return false;
-            }
-            out->data = out->owned;
-        } else if (t->n_float_data) {
-            out->data = t->float_data;
-        } else if (t->n_int32_data) {
-            out->data = t->int32_data;
-        } else if (t->n_int64_data) {
-            out->data = t->int64_data;
-        } else {
-            out->data = t->double_data;
+                                   t->raw_data.len, dims, stored);
+        out->data = stored ? (const void *)t->raw_data.data : (const void *)empty;
+    } else if (!decode_field(t, st, stored, dims, w, out, d)) {
+        onnx_tensor_release(out);
+        return false;
+    }
+    if (st->bits < 8 && numel > 0) {
+        /* sub-byte types: one element per byte in the IR */
+        uint8_t *one = malloc(out->nbytes);
+        if (!one) {
+            onnx_tensor_release(out);
+            return diag_fail_named(d, ST_NOMEM, w->node, w->op, "out of memory");
         }
+        unpack_bits(st, out->data, numel, one);
+        free(out->owned);
+        out->owned = one;
+        out->data = one;
     }
     if (dt == DT_BOOL) {
         const unsigned char *b = out->data;
@@ -472,7 +603,8 @@ bool onnx_read_tensor(const char *path, Arena *a, OnnxTensor *out, Diag *d)
 bool onnx_write_tensor(const char *path, const OnnxTensor *t, Diag *d)
 {
     size_t esize = dtype_size(t->dtype);
-    if (esize == 0)
+    const struct Storage *st = storage_of(t->dtype);
+    if (esize == 0 || !st)
         return diag_fail(d, ST_UNSUPPORTED, NULL, "cannot write \"%s\": dtype %s", path,
                          dtype_name(t->dtype));
     if (t->rank < 0 || t->rank > IR_MAX_RANK)
@@ -502,14 +634,25 @@ bool onnx_write_tensor(const char *path, const OnnxTensor *t, Diag *d)
     }
     p.has_raw_data = 1;
     p.raw_data.data = t->data;
-    p.raw_data.len = (size_t)numel * esize;
+    p.raw_data.len = packed_bytes(st, (int64_t)numel);
     if (p.raw_data.len && !t->data)
         return diag_fail(d, ST_INTERNAL, NULL, "cannot write \"%s\": no data", path);
+    uint8_t *packed = NULL;     /* sub-byte types go back to ONNX's packed bytes */
+    if (st->bits < 8 && p.raw_data.len) {
+        packed = malloc(p.raw_data.len);
+        if (!packed)
+            return diag_fail(d, ST_NOMEM, NULL, "out of memory writing \"%s\"", path);
+        pack_bits(st, t->data, (int64_t)numel, packed);
+        p.raw_data.data = packed;
+    }
     size_t len = onnx__tensor_proto__get_packed_size(&p);
     uint8_t *buf = malloc(len ? len : 1);
-    if (!buf)
+    if (!buf) {
+        free(packed);
         return diag_fail(d, ST_NOMEM, NULL, "out of memory writing \"%s\"", path);
+    }
     onnx__tensor_proto__pack(&p, buf);
+    free(packed);
     /* a temporary beside the file, renamed over it: never a half-written file */
     char tmp[4096];
     if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {

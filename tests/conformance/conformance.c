@@ -10,17 +10,24 @@
  * with model.onnx and test_data_set_0/{input,output}_K.pb). `prepare` gives each
  * case an id (its rank in sorted order) and, in a child process (so a crash is
  * a result, not the end of the run), loads the model, binds the inputs that
- * only parameterize it (integer tensors and the inputs onnxc needs constant,
- * see ir_input_is_param) as constants, runs the pipeline and the interpreter,
- * compares with the expected outputs and emits C into OUT/cases/NNNN/. A
- * script (scripts/conformance.sh) compiles that C with the strict flags, links
- * it with harness.c through the table `table` writes, and runs each case; then
- * `report` compares the emitted code's outputs and writes the scoreboard.
+ * some node reads at a parameter slot (ir_input_is_param: Reshape's shape,
+ * Slice's starts, ...), directly or through the nodes that compute it, as
+ * constants, runs the pipeline and the interpreter
+ * (rt_interpret_any, buffers of any element type), compares with the expected
+ * outputs and emits C into OUT/cases/NNNN/. A script (scripts/conformance.sh)
+ * compiles that C with the strict flags, links it with harness.c through the
+ * table `table` writes, and runs each case; then `report` compares the emitted
+ * code's outputs and writes the scoreboard.
  *
- * Scope: a case counts when every op it uses is in the issue's op list and its
- * data is f32 (expected outputs f32; inputs f32, or int32/int64 parameters).
- * Tolerance: as ONNX's backend runner, |out - ref| <= 1e-7 + 1e-3 |ref|, NaN
- * equal to NaN, and the shapes must agree.
+ * Scope: a case counts when every op it uses is in the issue's op list,
+ * whatever its element types; test data onnxc cannot read (strings, sequences,
+ * complex numbers ...) makes it fail with that reason. Comparison: compare.c.
+ *
+ * Files of a case in OUT/cases/NNNN/ besides the C: in_K.bin and out_K.bin hold
+ * the raw bytes of a run-time input or output in onnxc's in-memory layout
+ * (rt_kernels.h: sub-byte types one element per byte); io.txt holds
+ * "N_IN N_OUT" and then one line "NUMEL ELEMENT_BYTES" per input and output;
+ * shapes.txt one line "DTYPE RANK DIMS..." per output (DTYPE the ONNX code).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -43,8 +50,6 @@
 
 #define MAX_CASES 4096
 #define MAX_IO 16
-#define RTOL 1e-3
-#define ATOL 1e-7
 
 static const char *const suites[] = {"node", "pytorch-converted", "pytorch-operator"};
 
@@ -126,6 +131,15 @@ static int count_files(const char *dir, const char *prefix)
     }
 }
 
+/* A Diag as one reason: `Op "node": msg`, or just msg when it names no node. */
+static void diag_text(const Diag *d, char *buf, size_t size)
+{
+    if (d->node[0] || d->op[0])
+        snprintf(buf, size, "%s \"%s\": %s", d->op, d->node, d->msg);
+    else
+        snprintf(buf, size, "%s", d->msg);
+}
+
 /* One line with tabs and newlines flattened, for the result files. */
 static void one_line(char *s)
 {
@@ -134,69 +148,9 @@ static void one_line(char *s)
             *s = ' ';
 }
 
-/* Compares got (f32, numel n) with expected tensor ref; fills why on mismatch. */
-static bool compare(const float *got, const int64_t *dims, int rank, const OnnxTensor *ref,
-                    char *why, size_t size)
-{
-    if (ref->dtype != DT_F32) {
-        snprintf(why, size, "expected output is %s", dtype_name(ref->dtype));
-        return false;
-    }
-    bool same = ref->rank == rank;
-    for (int i = 0; same && i < rank; i++)
-        same = ref->dims[i] == dims[i];
-    if (!same) {
-        char a[128] = "", b[128] = "";
-        size_t la = 0, lb = 0;
-        for (int i = 0; i < rank && la < sizeof a; i++)
-            la += (size_t)snprintf(a + la, sizeof a - la, "%s%lld", i ? "," : "", (long long)dims[i]);
-        for (int i = 0; i < ref->rank && lb < sizeof b; i++)
-            lb += (size_t)snprintf(b + lb, sizeof b - lb, "%s%lld", i ? "," : "",
-                                   (long long)ref->dims[i]);
-        snprintf(why, size, "output shape [%s], expected [%s]", a, b);
-        return false;
-    }
-    int64_t n = 1;
-    for (int i = 0; i < rank; i++)
-        n *= dims[i];
-    const float *e = ref->data;
-    int64_t bad = 0, first = -1;
-    double worst = 0;
-    for (int64_t i = 0; i < n; i++) {
-        double g = got[i], r = e[i];
-        bool ok;
-        if (isnan(r) || isnan(g))
-            ok = isnan(r) && isnan(g);
-        else if (isinf(r) || isinf(g))
-            ok = g == r;
-        else
-            ok = fabs(g - r) <= ATOL + RTOL * fabs(r);
-        if (!ok) {
-            if (first < 0)
-                first = i;
-            bad++;
-            double err = fabs(g - r);
-            if (!(err <= worst))
-                worst = err;
-        }
-    }
-    if (bad) {
-        snprintf(why, size, "%lld of %lld values off (first at %lld: %g, expected %g; max |err| %g)",
-                 (long long)bad, (long long)n, (long long)first, (double)got[first],
-                 (double)e[first], worst);
-        return false;
-    }
-    return true;
-}
-
 /* ------------------------------------------------------------- scope */
 
-static bool is_param_dtype(DType t)
-{
-    return t == DT_I64 || t == DT_I32;
-}
-
-/* Scope from the ops and the test data's dtypes (not from onnxc). */
+/* Scope from the ops alone (not from onnxc, nor from the data's types). */
 static Scope case_scope(const char *data, const char *name, CaseResult *r)
 {
     char path[8192];
@@ -214,52 +168,63 @@ static Scope case_scope(const char *data, const char *name, CaseResult *r)
             snprintf(r->scope_note, sizeof r->scope_note, "%s", r->ops.names[k]);
             return SC_OUT_OF_LIST;
         }
-    snprintf(path, sizeof path, "%s/%s/test_data_set_0", data, name);
-    Arena *a = arena_new();
-    Scope sc = SC_F32;
-    for (int io = 0; io < 2 && sc == SC_F32 && a; io++) {
-        const char *prefix = io ? "output" : "input";
-        int n = count_files(path, prefix);
-        for (int k = 0; k < n && sc == SC_F32; k++) {
-            char f[8192];
-            OnnxTensor t;
-            Diag d = {0};
-            snprintf(f, sizeof f, "%s/%s_%d.pb", path, prefix, k);
-            if (!onnx_read_tensor(f, a, &t, &d)) {
-                snprintf(r->scope_note, sizeof r->scope_note, "%s %d: %s", prefix, k, d.msg);
-                sc = SC_DTYPE;
-            } else if (t.dtype != DT_F32 && (io || !is_param_dtype(t.dtype))) {
-                snprintf(r->scope_note, sizeof r->scope_note, "%s %d is %s", prefix, k,
-                         dtype_name(t.dtype));
-                sc = SC_DTYPE;
-            }
-        }
-    }
-    arena_free(a);
-    return sc;
+    return SC_IN;
 }
 
 /* ------------------------------------------------------ one case, child */
 
-/* True when graph input t is read by some node at a parameter slot. */
-static bool read_as_param(const Graph *g, int t)
+/* Marks in need[] (one flag per tensor) every tensor whose value onnxc must
+ * know at compile time: those read at a parameter slot (ir_input_is_param)
+ * and, since a parameter may be computed from graph inputs (Shape -> Sub ->
+ * Concat -> Pad's pads), every input of a node one of whose outputs is needed,
+ * except Shape's input, of which only the (pinned) shape counts. Nodes are kept
+ * in schedule order, so one backward walk reaches every such tensor. */
+static void mark_params(const Graph *g, bool *need)
 {
-    for (int i = 0; i < g->n_nodes; i++) {
+    for (int i = g->n_nodes - 1; i >= 0; i--) {
         const Node *n = &g->nodes[i];
+        bool out_needed = false;
+        for (int k = 0; k < n->n_out; k++)
+            out_needed |= n->out[k] >= 0 && need[n->out[k]];
+        if (n->op == OP_SHAPE)
+            out_needed = false;
         for (int k = 0; k < n->n_in; k++)
-            if (n->in[k] == t && ir_input_is_param(n->op, k))
-                return true;
+            if (n->in[k] >= 0 && (out_needed || ir_input_is_param(n->op, k)))
+                need[n->in[k]] = true;
     }
-    return false;
 }
 
 typedef struct Bound {
     int n_in;                  /* runtime inputs left */
-    const float *in[MAX_IO];
+    const void *in[MAX_IO];    /* their data, in the test file's dtype */
     int64_t in_numel[MAX_IO];
+    size_t in_esize[MAX_IO];   /* bytes per element */
 } Bound;
 
-/* Binds the test inputs: parameters become constants, the rest pin shapes. */
+/* Reads SET/PREFIX_K.pb into t; on failure a one-line reason naming the file
+ * (without its folder) goes to why. */
+static bool read_case_tensor(const char *set, const char *prefix, int k, Arena *a,
+                             OnnxTensor *t, char *why, size_t size)
+{
+    char f[8192];
+    Diag d = {0};
+    snprintf(f, sizeof f, "%s/%s_%d.pb", set, prefix, k);
+    if (onnx_read_tensor(f, a, t, &d))
+        return true;
+    /* the reader says `tensor file "PATH" has ...`: keep the file name only */
+    const char *msg = d.msg, *tail = NULL;
+    if (strncmp(msg, "tensor file \"", 13) == 0)
+        tail = strchr(msg + 13, '"');
+    if (tail && tail[1] == ' ')
+        snprintf(why, size, "%s_%d.pb %s", prefix, k, tail + 2);
+    else
+        snprintf(why, size, "%s_%d.pb: %s", prefix, k, msg);
+    return false;
+}
+
+/* Binds the test inputs: those whose value a parameter slot needs (mark_params)
+ * become constants, every other one stays a run-time input of its own dtype;
+ * all of them pin their shapes. */
 static bool bind_inputs(Graph *g, const char *set, Arena *a, Bound *b, char *why, size_t size)
 {
     int n = count_files(set, "input");
@@ -267,27 +232,33 @@ static bool bind_inputs(Graph *g, const char *set, Arena *a, Bound *b, char *why
         snprintf(why, size, "%d input files for %d graph inputs", n, g->n_inputs);
         return false;
     }
+    bool *need = arena_calloc(a, (size_t)g->n_tensors + 1, sizeof *need);
+    if (!need) {
+        snprintf(why, size, "out of memory");
+        return false;
+    }
+    mark_params(g, need);
     int kept = 0;
     b->n_in = 0;
     for (int k = 0; k < n; k++) {
-        char f[8192];
         OnnxTensor t;
-        Diag d = {0};
-        snprintf(f, sizeof f, "%s/input_%d.pb", set, k);
-        if (!onnx_read_tensor(f, a, &t, &d)) {
-            snprintf(why, size, "input %d: %s", k, d.msg);
+        if (!read_case_tensor(set, "input", k, a, &t, why, size))
             return false;
-        }
         int id = g->inputs[k];
         Tensor *x = &g->tensors[id];
+        if (x->dtype != DT_UNDEFINED && x->dtype != t.dtype) {
+            snprintf(why, size, "input_%d.pb is %s, the model's input \"%s\" is %s", k,
+                     dtype_name(t.dtype), x->name, dtype_name(x->dtype));
+            return false;
+        }
+        x->dtype = t.dtype;
         x->rank = t.rank;
         for (int i = 0; i < t.rank; i++) {
             x->dims[i] = t.dims[i];
             x->dim_param[i] = NULL;
         }
-        if (t.dtype != DT_F32 || read_as_param(g, id)) {
+        if (need[id]) {
             x->kind = TK_CONST;
-            x->dtype = t.dtype;
             int64_t bytes = (int64_t)dtype_size(t.dtype);
             for (int i = 0; i < t.rank; i++)
                 bytes *= t.dims[i];
@@ -300,9 +271,13 @@ static bool bind_inputs(Graph *g, const char *set, Arena *a, Bound *b, char *why
             x->data = copy;
             continue;
         }
-        x->dtype = DT_F32;
+        if (b->n_in == MAX_IO) {
+            snprintf(why, size, "more than %d run-time inputs", MAX_IO);
+            return false;
+        }
         g->inputs[kept++] = id;
         b->in[b->n_in] = t.data;
+        b->in_esize[b->n_in] = dtype_size(t.dtype);
         b->in_numel[b->n_in++] = ir_numel(x);
     }
     g->n_inputs = kept;
@@ -319,7 +294,105 @@ static void write_raw(const char *path, const void *p, size_t n)
     fclose(f);
 }
 
-/* Runs one case in the child; the result goes to res (text lines). */
+/* The interpreter's verdict on g (inputs bound in b), into r. */
+static void run_interpreter(const Graph *g, const Bound *b, const char *set, Arena *a,
+                            CaseResult *r)
+{
+    void *outs[MAX_IO];
+    for (int k = 0; k < g->n_outputs; k++) {
+        const Tensor *t = &g->tensors[g->outputs[k]];
+        int64_t ne = ir_numel(t);
+        size_t es = dtype_size(t->dtype);
+        if (es == 0 || ne < 0) {
+            snprintf(r->interp_msg, sizeof r->interp_msg, "output %d is %s with %s shape", k,
+                     dtype_name(t->dtype), ne < 0 ? "unknown" : "known");
+            return;
+        }
+        outs[k] = arena_calloc(a, (size_t)(ne ? ne : 1), es);
+        if (!outs[k]) {
+            snprintf(r->interp_msg, sizeof r->interp_msg, "out of memory");
+            return;
+        }
+    }
+    Diag id = {0};
+    if (!rt_interpret_any(g, b->in, outs, &id)) {
+        diag_text(&id, r->interp_msg, sizeof r->interp_msg);
+        return;
+    }
+    for (int k = 0; k < g->n_outputs; k++) {
+        const Tensor *t = &g->tensors[g->outputs[k]];
+        OnnxTensor ref;
+        if (!read_case_tensor(set, "output", k, a, &ref, r->interp_msg, sizeof r->interp_msg) ||
+            !conf_compare(outs[k], t->dtype, t->dims, t->rank, &ref, r->interp_msg,
+                          sizeof r->interp_msg))
+            return;
+    }
+    r->interp_pass = true;
+}
+
+/* Emits g's C into dir (cNNNN.{c,h}) with the files the harness and `report`
+ * read: in_K.bin, io.txt, shapes.txt. */
+static void emit_case(const Graph *g, const Bound *b, const char *dir, CaseResult *r)
+{
+    char name[32], c_path[8400], h_path[8400], hname[48];
+    snprintf(name, sizeof name, "c%04d", r->id);
+    snprintf(hname, sizeof hname, "%s.h", name);
+    snprintf(c_path, sizeof c_path, "%s/%s.c", dir, name);
+    snprintf(h_path, sizeof h_path, "%s/%s.h", dir, name);
+    mkdir(dir, 0777);
+    FILE *cf = fopen(c_path, "w"), *hf = fopen(h_path, "w");
+    CgOptions opt = {.name = name, .header_name = hname, .assumptions = NULL};
+    Diag ed = {0};
+    if (!cf || !hf) {
+        snprintf(r->emit_msg, sizeof r->emit_msg, "cannot write %s", c_path);
+    } else if (!cg_emit(g, &opt, cf, hf, &ed)) {
+        diag_text(&ed, r->emit_msg, sizeof r->emit_msg);
+    } else {
+        r->emitted = true;
+    }
+    if (cf)
+        fclose(cf);
+    if (hf)
+        fclose(hf);
+    if (!r->emitted) {
+        remove(c_path);
+        remove(h_path);
+        return;
+    }
+    char f[8400];
+    for (int k = 0; k < b->n_in; k++) {
+        snprintf(f, sizeof f, "%s/in_%d.bin", dir, k);
+        write_raw(f, b->in[k], (size_t)b->in_numel[k] * b->in_esize[k]);
+    }
+    /* what the harness needs: counts, then element counts and sizes */
+    snprintf(f, sizeof f, "%s/io.txt", dir);
+    FILE *io = fopen(f, "w");
+    if (io) {
+        fprintf(io, "%d %d\n", b->n_in, g->n_outputs);
+        for (int k = 0; k < b->n_in; k++)
+            fprintf(io, "%lld %zu\n", (long long)b->in_numel[k], b->in_esize[k]);
+        for (int k = 0; k < g->n_outputs; k++) {
+            const Tensor *t = &g->tensors[g->outputs[k]];
+            fprintf(io, "%lld %zu\n", (long long)ir_numel(t), dtype_size(t->dtype));
+        }
+        fclose(io);
+    }
+    /* output dtypes and shapes, for the comparison in `report` */
+    snprintf(f, sizeof f, "%s/shapes.txt", dir);
+    FILE *sh = fopen(f, "w");
+    if (sh) {
+        for (int k = 0; k < g->n_outputs; k++) {
+            const Tensor *t = &g->tensors[g->outputs[k]];
+            fprintf(sh, "%d %d", (int)t->dtype, t->rank);
+            for (int i = 0; i < t->rank; i++)
+                fprintf(sh, " %lld", (long long)t->dims[i]);
+            fputc('\n', sh);
+        }
+        fclose(sh);
+    }
+}
+
+/* Runs one case in the child; the result goes to r. */
 static void run_case(const char *data, const char *out, CaseResult *r)
 {
     char model[8192], set[8192], dir[8192];
@@ -336,116 +409,24 @@ static void run_case(const char *data, const char *out, CaseResult *r)
         arena_free(a);
         return;
     }
-    if (!bind_inputs(g, set, a, &b, r->interp_msg, sizeof r->interp_msg)) {
+    if (!a || !bind_inputs(g, set, a, &b, r->interp_msg, sizeof r->interp_msg)) {
         snprintf(r->emit_msg, sizeof r->emit_msg, "%s", r->interp_msg);
         goto done;
     }
     if (!ir_infer_shapes(g, &d) || !passes_run(g, NULL, NULL, &d)) {
-        if (d.node[0])
-            snprintf(r->interp_msg, sizeof r->interp_msg, "%s \"%s\": %s", d.op, d.node, d.msg);
-        else
-            snprintf(r->interp_msg, sizeof r->interp_msg, "%s", d.msg);
+        diag_text(&d, r->interp_msg, sizeof r->interp_msg);
         snprintf(r->emit_msg, sizeof r->emit_msg, "%s", r->interp_msg);
         goto done;
     }
     int n_out = count_files(set, "output");
-    if (n_out != g->n_outputs || g->n_outputs > MAX_IO || b.n_in > MAX_IO) {
+    if (n_out != g->n_outputs || g->n_outputs > MAX_IO) {
         snprintf(r->interp_msg, sizeof r->interp_msg, "%d output files for %d graph outputs",
                  n_out, g->n_outputs);
         snprintf(r->emit_msg, sizeof r->emit_msg, "%s", r->interp_msg);
         goto done;
     }
-    float *outs[MAX_IO];
-    bool shapes_ok = true;
-    for (int k = 0; k < g->n_outputs; k++) {
-        const Tensor *t = &g->tensors[g->outputs[k]];
-        int64_t ne = ir_numel(t);
-        if (t->dtype != DT_F32 || ne < 0) {
-            snprintf(r->interp_msg, sizeof r->interp_msg, "output %d is %s with %s shape", k,
-                     dtype_name(t->dtype), ne < 0 ? "unknown" : "known");
-            shapes_ok = false;
-            break;
-        }
-        outs[k] = arena_calloc(a, (size_t)(ne ? ne : 1), sizeof(float));
-    }
-    if (shapes_ok) {
-        Diag id = {0};
-        if (!rt_interpret(g, b.in, outs, &id)) {
-            snprintf(r->interp_msg, sizeof r->interp_msg, "%s \"%s\": %s", id.op, id.node, id.msg);
-        } else {
-            r->interp_pass = true;
-            for (int k = 0; k < g->n_outputs && r->interp_pass; k++) {
-                char f[8192];
-                OnnxTensor ref;
-                Diag rd = {0};
-                const Tensor *t = &g->tensors[g->outputs[k]];
-                snprintf(f, sizeof f, "%s/output_%d.pb", set, k);
-                if (!onnx_read_tensor(f, a, &ref, &rd)) {
-                    snprintf(r->interp_msg, sizeof r->interp_msg, "output %d: %s", k, rd.msg);
-                    r->interp_pass = false;
-                } else if (!compare(outs[k], t->dims, t->rank, &ref, r->interp_msg,
-                                    sizeof r->interp_msg)) {
-                    r->interp_pass = false;
-                }
-            }
-        }
-    }
-
-    /* The emitted C: OUT/cases/NNNN/cNNNN.{c,h}, with the runtime inputs as raw f32. */
-    char name[32], c_path[8400], h_path[8400], hname[48];
-    snprintf(name, sizeof name, "c%04d", r->id);
-    snprintf(hname, sizeof hname, "%s.h", name);
-    snprintf(c_path, sizeof c_path, "%s/%s.c", dir, name);
-    snprintf(h_path, sizeof h_path, "%s/%s.h", dir, name);
-    mkdir(dir, 0777);
-    FILE *cf = fopen(c_path, "w"), *hf = fopen(h_path, "w");
-    CgOptions opt = {.name = name, .header_name = hname, .assumptions = NULL};
-    Diag ed = {0};
-    if (!cf || !hf) {
-        snprintf(r->emit_msg, sizeof r->emit_msg, "cannot write %s", c_path);
-    } else if (!cg_emit(g, &opt, cf, hf, &ed)) {
-        snprintf(r->emit_msg, sizeof r->emit_msg, "%s \"%s\": %s", ed.op, ed.node, ed.msg);
-    } else {
-        r->emitted = true;
-    }
-    if (cf)
-        fclose(cf);
-    if (hf)
-        fclose(hf);
-    if (!r->emitted) {
-        remove(c_path);
-        remove(h_path);
-    } else {
-        char f[8400];
-        for (int k = 0; k < b.n_in; k++) {
-            snprintf(f, sizeof f, "%s/in_%d.f32", dir, k);
-            write_raw(f, b.in[k], (size_t)b.in_numel[k] * sizeof(float));
-        }
-        /* what the harness needs: counts and element counts */
-        snprintf(f, sizeof f, "%s/io.txt", dir);
-        FILE *io = fopen(f, "w");
-        if (io) {
-            fprintf(io, "%d %d\n", b.n_in, g->n_outputs);
-            for (int k = 0; k < b.n_in; k++)
-                fprintf(io, "%lld\n", (long long)b.in_numel[k]);
-            for (int k = 0; k < g->n_outputs; k++)
-                fprintf(io, "%lld\n", (long long)ir_numel(&g->tensors[g->outputs[k]]));
-            fclose(io);
-        }
-        /* output shapes, for the comparison in `report` */
-        snprintf(f, sizeof f, "%s/shapes.txt", dir);
-        FILE *sh = fopen(f, "w");
-        if (sh) {
-            for (int k = 0; k < g->n_outputs; k++) {
-                const Tensor *t = &g->tensors[g->outputs[k]];
-                fprintf(sh, "%d", t->rank);
-                for (int i = 0; i < t->rank; i++)
-                    fprintf(sh, " %lld", (long long)t->dims[i]);
-                fputc('\n', sh);
-            }
-            fclose(sh);
-        }
-    }
+    run_interpreter(g, &b, set, a, r);
+    emit_case(g, &b, dir, r);
 done:
     ir_graph_free(g);
     arena_free(a);
@@ -558,12 +539,16 @@ static int cmd_prepare(const char *data, const char *out)
             remove(full);
         }
         for (int k = 0; k < MAX_IO; k++) {
-            char full[8300];
-            snprintf(full, sizeof full, "%s/out_%d.f32", p, k);
-            remove(full);
+            const char *io[] = {"in_%d.bin", "out_%d.bin", "in_%d.f32", "out_%d.f32"};
+            for (size_t s = 0; s < ARRAY_LEN(io); s++) {
+                char f[64], full[8300];
+                snprintf(f, sizeof f, io[s], k);
+                snprintf(full, sizeof full, "%s/%s", p, f);
+                remove(full);
+            }
         }
         if (r.scope != SC_OUT_OF_LIST) {
-            in_scope += r.scope == SC_F32;
+            in_scope++;
             fflush(NULL);
             pid_t pid = fork();
             if (pid == 0) {
@@ -588,7 +573,7 @@ static int cmd_prepare(const char *data, const char *out)
         free(names[i]);
     }
     fclose(index);
-    printf("conformance: %d cases, %d in scope (ops in the issue's list, f32 data)\n", n, in_scope);
+    printf("conformance: %d cases, %d in scope (ops in the issue's list)\n", n, in_scope);
     return 0;
 }
 
@@ -645,7 +630,8 @@ static int cmd_table(const char *out)
         if (!ok[i])
             continue;
         fprintf(t, "#include \"cases/%04d/c%04d.h\"\n", i, i);
-        fprintf(t, "static int w%04d(const float **x, float **y, void *ws)\n{\n"
+        /* void pointers convert to the typed parameters (const int64_t *, ...) */
+        fprintf(t, "static int w%04d(const void *const *x, void *const *y, void *ws)\n{\n"
                    "    (void)x;\n    return c%04d_run_ws(", i, i);
         for (int k = 0; k < io[i][0]; k++)
             fprintf(t, "x[%d], ", k);
@@ -669,12 +655,12 @@ static int cmd_table(const char *out)
     return 0;
 }
 
-/* Reads a raw f32 file of exactly n values. */
-static float *read_f32(const char *path, int64_t n)
+/* Reads a raw file of exactly n bytes. */
+static void *read_bytes(const char *path, size_t n)
 {
     size_t size;
-    float *p = read_file(path, &size);
-    if (p && size != (size_t)n * sizeof(float)) {
+    void *p = read_file(path, &size);
+    if (p && size != n) {
         free(p);
         return NULL;
     }
@@ -717,10 +703,11 @@ static void judge_emitted(const char *data, const char *out, CaseResult *r)
     Arena *a = arena_new();
     r->emit_pass = sh != NULL && a != NULL;
     for (int k = 0; r->emit_pass; k++) {
-        int rank;
+        int rank, code;
         int64_t dims[IR_MAX_RANK], n = 1;
-        if (fscanf(sh, "%d", &rank) != 1)
+        if (fscanf(sh, "%d %d", &code, &rank) != 2)
             break;
+        DType dt = (DType)code;   /* written by emit_case from a Tensor's dtype */
         for (int i = 0; i < rank && i < IR_MAX_RANK; i++) {
             long long v = 0;
             if (fscanf(sh, "%lld", &v) != 1)
@@ -729,18 +716,16 @@ static void judge_emitted(const char *data, const char *out, CaseResult *r)
             n *= v;
         }
         char f[8400];
-        snprintf(f, sizeof f, "%s/out_%d.f32", dir, k);
-        float *got = read_f32(f, n);
+        snprintf(f, sizeof f, "%s/out_%d.bin", dir, k);
+        void *got = read_bytes(f, (size_t)n * dtype_size(dt));
         OnnxTensor ref;
-        Diag d = {0};
-        snprintf(f, sizeof f, "%s/%s/test_data_set_0/output_%d.pb", data, r->name, k);
+        snprintf(f, sizeof f, "%s/%s/test_data_set_0", data, r->name);
         if (!got) {
             snprintf(r->emit_msg, sizeof r->emit_msg, "output %d missing or of wrong size", k);
             r->emit_pass = false;
-        } else if (!onnx_read_tensor(f, a, &ref, &d)) {
-            snprintf(r->emit_msg, sizeof r->emit_msg, "output %d: %s", k, d.msg);
-            r->emit_pass = false;
-        } else if (!compare(got, dims, rank, &ref, r->emit_msg, sizeof r->emit_msg)) {
+        } else if (!read_case_tensor(f, "output", k, a, &ref, r->emit_msg,
+                                     sizeof r->emit_msg) ||
+                   !conf_compare(got, dt, dims, rank, &ref, r->emit_msg, sizeof r->emit_msg)) {
             r->emit_pass = false;
         }
         free(got);

@@ -2,13 +2,15 @@
 /*
  * conformance.h - what the files of the ONNX conformance runner share
  * (tests/conformance/: conformance.c drives, opscan.c reads op types,
- * report.c writes the scoreboard).
+ * compare.c compares outputs, report.c writes the scoreboard).
  */
 #ifndef ONNXC_CONFORMANCE_H
 #define ONNXC_CONFORMANCE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "onnx.h"
 
 #define OPSET_MAX 64
 
@@ -31,8 +33,8 @@ bool conf_in_issue_list(const char *op);
  * completed by `report`. */
 typedef enum Scope {
     SC_OUT_OF_LIST = 0,    /* uses an op outside the issue's list */
-    SC_DTYPE,              /* ops in the list, but data other than f32 */
-    SC_F32,                /* in scope: counted on the scoreboard */
+    SC_IN,                 /* every op in the list: counted on the scoreboard,
+                            * whatever its element types */
 } Scope;
 
 typedef struct CaseResult {
@@ -40,13 +42,23 @@ typedef struct CaseResult {
     int id;
     Scope scope;
     OpSet ops;
-    char scope_note[160];  /* SC_DTYPE: which tensor is which dtype */
+    char scope_note[160];  /* SC_OUT_OF_LIST: the first op outside the list */
     bool interp_pass;
     char interp_msg[400];  /* reason when it did not pass */
     bool emitted;          /* C was written */
     bool emit_pass;
     char emit_msg[400];
 } CaseResult;
+
+/* Compares got (elements of got_dt in onnxc's in-memory layout, shape dims of
+ * rank) with the expected tensor ref: the dtype and shape must match; integers
+ * and bool exactly, float types decoded to double within |out - ref| <= 1e-7 +
+ * 1e-3 |ref| (NaN equals NaN). False with a one-line reason in why. */
+bool conf_compare(const void *got, DType got_dt, const int64_t *dims, int rank,
+                  const OnnxTensor *ref, char *why, size_t size);
+/* Element i of a tensor of dtype dt (in-memory layout) as a double: f16, bf16,
+ * the float8 formats, float4e2m1 and e8m0 decoded; integers converted. */
+double conf_elem_double(const void *p, DType dt, int64_t i);
 
 /* Writes docs/CONFORMANCE.md (markdown) from n results; returns the number of
  * in-scope cases that pass through emitted C via *passed and the in-scope

@@ -3,10 +3,12 @@
  * harness.c - runs the emitted C of one conformance case.
  *
  * usage: harness OUT ID
- * Reads OUT/cases/NNNN/io.txt (input and output counts, then element counts),
- * the inputs in_K.f32, runs the case's NAME_run_ws with a 64-byte aligned
- * workspace of the size its header gives, writes out_K.f32 and status.txt ("0" when the
- * function returned 0). `onnxc_conformance report` compares the outputs.
+ * Reads OUT/cases/NNNN/io.txt (input and output counts, then one line
+ * "NUMEL ELEMENT_BYTES" per input and output), the inputs in_K.bin (raw bytes
+ * in onnxc's in-memory layout), runs the case's NAME_run_ws with a 64-byte
+ * aligned workspace of the size its header gives, writes the raw bytes of each
+ * output to out_K.bin and status.txt ("0" when the function returned 0).
+ * `onnxc_conformance report` compares the outputs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,26 +46,28 @@ int main(int argc, char **argv)
     snprintf(p, sizeof p, "%s/io.txt", dir);
     FILE *f = fopen(p, "r");
     int nin = 0, nout = 0;
-    long long ne[2 * MAX_IO];
+    long long ne[2 * MAX_IO], es[2 * MAX_IO];
     if (!f || fscanf(f, "%d %d", &nin, &nout) != 2 || nin > MAX_IO || nout > MAX_IO)
         return fail(dir, "bad io.txt");
     for (int k = 0; k < nin + nout; k++)
-        if (fscanf(f, "%lld", &ne[k]) != 1)
+        if (fscanf(f, "%lld %lld", &ne[k], &es[k]) != 2 || ne[k] < 0 || es[k] <= 0)
             return fail(dir, "bad io.txt");
     fclose(f);
-    const float *x[MAX_IO + 1];
-    float *y[MAX_IO + 1];
+    const void *x[MAX_IO + 1];
+    void *y[MAX_IO + 1];
     for (int k = 0; k < nin; k++) {
-        float *buf = malloc((size_t)(ne[k] ? ne[k] : 1) * sizeof(float));
-        snprintf(p, sizeof p, "%s/in_%d.f32", dir, k);
+        size_t bytes = (size_t)ne[k] * (size_t)es[k];
+        void *buf = malloc(bytes ? bytes : 1);
+        snprintf(p, sizeof p, "%s/in_%d.bin", dir, k);
         FILE *in = fopen(p, "rb");
-        if (!buf || !in || fread(buf, sizeof(float), (size_t)ne[k], in) != (size_t)ne[k])
+        if (!buf || !in || fread(buf, 1, bytes, in) != bytes)
             return fail(dir, "cannot read an input");
         fclose(in);
         x[k] = buf;
     }
     for (int k = 0; k < nout; k++) {
-        y[k] = calloc((size_t)(ne[nin + k] ? ne[nin + k] : 1), sizeof(float));
+        size_t bytes = (size_t)ne[nin + k] * (size_t)es[nin + k];
+        y[k] = calloc(bytes ? bytes : 1, 1);
         if (!y[k])
             return fail(dir, "out of memory");
     }
@@ -78,9 +82,10 @@ int main(int argc, char **argv)
     if (rc != 0)
         return fail(dir, "run returned nonzero");
     for (int k = 0; k < nout; k++) {
-        snprintf(p, sizeof p, "%s/out_%d.f32", dir, k);
+        size_t bytes = (size_t)ne[nin + k] * (size_t)es[nin + k];
+        snprintf(p, sizeof p, "%s/out_%d.bin", dir, k);
         FILE *o = fopen(p, "wb");
-        if (!o || fwrite(y[k], sizeof(float), (size_t)ne[nin + k], o) != (size_t)ne[nin + k])
+        if (!o || fwrite(y[k], 1, bytes, o) != bytes)
             return fail(dir, "cannot write an output");
         fclose(o);
     }

@@ -8,7 +8,8 @@
 
 typedef struct HarnessCase {
     int id;                                          /* case id, -1 ends the table */
-    int (*run)(const float **x, float **y, void *ws); /* calls cNNNN_run_ws */
+    /* calls cNNNN_run_ws with the inputs x and outputs y, any element types */
+    int (*run)(const void *const *x, void *const *y, void *ws);
     unsigned long long ws_bytes;                     /* its CNNNN_WORKSPACE_BYTES */
 } HarnessCase;
 
