@@ -854,7 +854,7 @@ static void emit_run(const Emitter *e, FILE *c)
         int tid = g->outputs[k];
         ptr_expr(e, tid, buf, sizeof buf);
         const char *dst = e->pl.param[g->n_inputs + k];
-        if (strcmp(buf, dst) != 0)
+        if (strcmp(buf, dst) != 0 && ir_nbytes(&g->tensors[tid]) > 0)
             fprintf(c, "    memmove(%s, %s, %" PRId64 ");\n", dst, buf,
                     ir_nbytes(&g->tensors[tid]));
     }

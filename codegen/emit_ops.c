@@ -119,6 +119,15 @@ void cg_put_float(FILE *c, float v)
     fputc('f', c);
 }
 
+/* y0 = x0, nbytes bytes; nothing for an empty tensor (x0 may then be NULL). */
+static void put_memmove(FILE *c, int64_t nbytes)
+{
+    if (nbytes > 0)
+        fprintf(c, "    memmove(y0, x0, %" PRId64 ");\n", nbytes);
+    else
+        fputs("    (void)x0;\n    (void)y0;\n", c);
+}
+
 static void put_ll(FILE *c, const char *field, const int64_t *v, int n)
 {
     fprintf(c, ".%s = {", field);
@@ -237,7 +246,7 @@ static bool emit_variadic(const Graph *g, const Node *n, bool typed, FILE *c)
             fprintf(c, "    rt_cast_any(y0, %s, x0, %s, %" PRId64 ", 1, 0);\n", DT(y->dtype),
                     DT(x->dtype), ir_numel(y));
         else
-            fprintf(c, "    memmove(y0, x0, %" PRId64 ");\n", ir_nbytes(y));
+            put_memmove(c, ir_nbytes(y));
         return true;
     }
     int64_t od[IR_MAX_RANK];
@@ -358,7 +367,7 @@ static bool emit_reduce(const Graph *g, const Node *n, bool typed, FILE *c, Diag
         return diag_fail(d, ST_UNSUPPORTED, n, "axes must be constant");
     const Tensor *y = &g->tensors[n->out[0]];
     if (q.noop) {
-        fprintf(c, "    memmove(y0, x0, %" PRId64 ");\n", ir_nbytes(y));
+        put_memmove(c, ir_nbytes(y));
         return true;
     }
     fputs("    static const RtReduceParams p = {\n        ", c);
@@ -511,11 +520,11 @@ bool cg_emit_typed_body(const Graph *g, const Node *n, const int *uses, FILE *c,
     const Tensor *x = &g->tensors[n->in[0]];
     switch ((int)n->op) {
     case OP_IDENTITY: case OP_RESHAPE: case OP_SQUEEZE: case OP_UNSQUEEZE: case OP_FLATTEN:
-        fprintf(c, "    memmove(y0, x0, %" PRId64 ");\n", ir_nbytes(y));
+        put_memmove(c, ir_nbytes(y));
         return true;
     case OP_DROPOUT:
         if (cg_typed_writes_output(n, 0, uses))
-            fprintf(c, "    memmove(y0, x0, %" PRId64 ");\n", ir_nbytes(y));
+            put_memmove(c, ir_nbytes(y));
         if (cg_typed_writes_output(n, 1, uses))
             fprintf(c, "    static const unsigned char one = 1;\n"
                        "    rt_fill_any(y1, 1, %" PRId64 ", &one);\n",
