@@ -3,7 +3,7 @@
 # every backend test case whose ops are in the issue's list runs through the
 # interpreter and the emitted C. The ctest writes its scoreboard into the build
 # tree and fails below 95 % of in-scope cases passing (every element type is in
-# scope; raise the floor as typed tensors land); it is skipped (77) when
+# scope); it is skipped (77) when
 # ../shared/onnx-tests is absent. `scripts/conformance.sh` alone regenerates
 # docs/CONFORMANCE.md and README's op table.
 if(NOT TARGET onnxc_codegen)
