@@ -362,6 +362,18 @@ int cmd_verify(Options *o)
         arena_free(a);
         return status;
     }
+    for (int k = 0; k < g->n_inputs + g->n_outputs; k++) {
+        const Tensor *t = &g->tensors[k < g->n_inputs ? g->inputs[k]
+                                                      : g->outputs[k - g->n_inputs]];
+        if (t->dtype != DT_F32) {   /* the random inputs and the trace are f32 */
+            fprintf(stderr, "onnxc: error: %s: %s \"%s\" is %s; verify handles f32 inputs and "
+                    "outputs only\n", o->model, k < g->n_inputs ? "input" : "output", t->name,
+                    dtype_name(t->dtype));
+            ir_graph_free(g);
+            arena_free(a);
+            return EXIT_MODEL;
+        }
+    }
     const void *ins[MAX_FILES];
     void *outs[MAX_FILES];
     uint64_t s = o->seed * 0x9e3779b97f4a7c15ULL + 1;

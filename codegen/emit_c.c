@@ -289,6 +289,8 @@ static bool analyze_node(Emitter *e, int i, const int *uses)
                          op_name(n->op));
     if (ni->out < 0 || ni->arg[0] < 0)
         return diag_fail(e->d, ST_INTERNAL, n, "missing input or output");
+    if (act_has_params(n->act))
+        need_file(e, "unary.c");
     for (int k = 0; k < ni->n_args; k++)
         if (ni->arg[k] >= 0 && !check_data(e, n, ni->arg[k]))
             return false;
@@ -492,6 +494,8 @@ const char *cg_act_const(Act a)
     case ACT_TANH: return "RT_ACT_TANH";
     case ACT_HARD_SWISH: return "RT_ACT_HARD_SWISH";
     case ACT_RELU6: return "RT_ACT_RELU6";
+    case ACT_LEAKY_RELU:   /* with parameters: emit_param_act, after the kernel */
+    case ACT_CLIP: return "RT_ACT_NONE";
     }
     return "RT_ACT_NONE";
 }
@@ -652,6 +656,20 @@ static void tensor_note(const Emitter *e, int tid, const char *role, FILE *c)
     fprintf(c, " *   %s: %s %s\n", role, type, q);
 }
 
+/* LeakyRelu / Clip fused with their parameters: in place, after the kernel. */
+static void emit_param_act(const Emitter *e, const Node *n, const char *y, FILE *c)
+{
+    if (!act_has_params(n->act))
+        return;
+    fprintf(c, "    rt_unary_op_f32(%s, %s, %" PRId64 ", %s, ", y, y,
+            ir_numel(&e->g->tensors[n->out[0]]),
+            n->act == ACT_CLIP ? "RT_UN_CLIP" : "RT_UN_LEAKY_RELU");
+    cg_put_float(c, n->act_alpha);
+    fputs(", ", c);
+    cg_put_float(c, n->act_beta);
+    fputs(");\n", c);
+}
+
 /* Whether node i's function takes output k (y<K>). */
 static bool fn_writes(const Emitter *e, int i, int k)
 {
@@ -697,9 +715,10 @@ static bool emit_op_fn(Emitter *e, int i, FILE *c)
     if (typed ? !cg_emit_typed_body(e->g, n, e->uses, c, e->d)
               : !cg_emit_op_body(e->g, n, &act_done, c, e->d))
         return false;
-    if (!act_done && n->act != ACT_NONE)
+    if (!act_done && n->act != ACT_NONE && !act_has_params(n->act))
         fprintf(c, "    rt_unary_f32(y0, y0, %" PRId64 ", %s);\n",
                 ir_numel(&e->g->tensors[n->out[0]]), cg_act_const(n->act));
+    emit_param_act(e, n, "y0", c);
     fputs("}\n", c);
     return true;
 }
@@ -774,6 +793,7 @@ static bool emit_node_fn(Emitter *e, int i, FILE *c)
     case EK_TYPED:
         break;
     }
+    emit_param_act(e, n, "y", c);
     fputs("}\n", c);
     return true;
 }
@@ -833,6 +853,11 @@ static void emit_run(const Emitter *e, FILE *c)
                 first = false;
             }
             fputs(");\n", c);
+            /* the trace hook takes f32 data: the interpreter traces the same nodes */
+            if (n->out[0] >= 0 && g->tensors[n->out[0]].dtype == DT_F32 && fn_writes(e, i, 0)) {
+                ptr_expr(e, n->out[0], buf, sizeof buf);
+                cg_emit_trace_call(&e->pl, i, buf, c);
+            }
             continue;
         }
         for (int k = 0; k < ni->n_args; k++) {

@@ -256,8 +256,15 @@ const char *act_name(Act a)
     case ACT_TANH: return "tanh";
     case ACT_HARD_SWISH: return "hardswish";
     case ACT_RELU6: return "relu6";
+    case ACT_LEAKY_RELU: return "leakyrelu";
+    case ACT_CLIP: return "clip";
     }
     return "?";
+}
+
+bool act_has_params(Act a)
+{
+    return a == ACT_LEAKY_RELU || a == ACT_CLIP;
 }
 
 /* ------------------------------------------------------------------ graph */

@@ -157,8 +157,14 @@ typedef enum Act {
     ACT_TANH,
     ACT_HARD_SWISH,        /* x * clamp(x / 6 + 1/2, 0, 1) */
     ACT_RELU6,             /* Clip(x, 0, 6) */
+    ACT_LEAKY_RELU,        /* x < 0 ? alpha x : x, alpha = Node.act_alpha */
+    ACT_CLIP,              /* Clip(x, Node.act_alpha, Node.act_beta) */
 } Act;
-const char *act_name(Act a);   /* "none", "relu", "sigmoid", "silu", "tanh", "hardswish", "relu6" */
+/* "none", "relu", "sigmoid", "silu", "tanh", "hardswish", "relu6", "leakyrelu", "clip" */
+const char *act_name(Act a);
+/* True for the acts with parameters (Node.act_alpha / act_beta): the kernels'
+ * epilogues take none, so the node applies them in place right after its kernel. */
+bool act_has_params(Act a);
 
 /* ------------------------------------------------------------- attributes */
 
@@ -217,6 +223,7 @@ typedef struct Node {
     Attr *attrs;           /* as in the model, in model order */
     int n_attrs;
     Act act;               /* fused activation epilogue, ACT_NONE before pass_fuse */
+    float act_alpha, act_beta;   /* its parameters: LeakyRelu alpha; Clip min and max */
 } Node;
 
 typedef struct Graph {

@@ -156,6 +156,10 @@ void ir_print(const Graph *g, FILE *out)
         }
         if (n->act != ACT_NONE)
             fprintf(out, " act=%s", act_name(n->act));
+        if (n->act == ACT_LEAKY_RELU)
+            fprintf(out, "(alpha=%g)", (double)n->act_alpha);
+        else if (n->act == ACT_CLIP)
+            fprintf(out, "(min=%g max=%g)", (double)n->act_alpha, (double)n->act_beta);
         fputs(" :", out);
         for (int k = 0; k < n->n_out; k++) {
             if (n->out[k] < 0)

@@ -4,16 +4,17 @@
  * MatMul into that node's epilogue (Node.act).
  *
  * For such a producer with act == none whose output Y is no graph output:
- *   Y read once, by Relu / Sigmoid / Tanh / HardSwish, or by a Clip with
- *     constant bounds 0 and 6 (ReLU6)  -> that act; the producer writes the
- *                                          activation's output
+ *   Y read once, by Relu / Sigmoid / Tanh / HardSwish / LeakyRelu, or by a
+ *     Clip with constant bounds (0 and 6: ReLU6)  -> that act (with its
+ *     parameters); the producer writes the activation's output
  *   Y read twice, by Sigmoid S and by a Mul whose inputs are {Y, S} (either order),
  *     with S read only by that Mul     -> act=silu, the producer writes the Mul's output
  * Anything else (another consumer, a graph output in the middle) is left alone, so
  * no intermediate value anybody can observe disappears. The fused nodes are
- * removed; tensor ids never change (Y is left unreferenced). Activations with
- * free parameters (LeakyRelu, other Clip bounds) are not fused: the kernels'
- * epilogue takes no parameters.
+ * removed; tensor ids never change (Y is left unreferenced). LeakyRelu and a
+ * general Clip keep their parameters in Node.act_alpha / act_beta; the kernels'
+ * epilogues take none, so those two run in place right after the kernel, in
+ * the same node (interpreter and emitted code alike).
  */
 #include "passes.h"
 
@@ -69,20 +70,22 @@ static bool is_producer(OpKind op) {
     return op == OP_CONV || op == OP_CONV_TRANSPOSE || op == OP_GEMM || op == OP_MATMUL;
 }
 
-/* The act a single-consumer activation node c becomes, or ACT_NONE. */
-static Act act_of(const Graph *g, const Node *c) {
+/* The act a single-consumer activation node c becomes, or ACT_NONE; *alpha
+ * and *beta get its parameters. */
+static Act act_of(const Graph *g, const Node *c, float *alpha, float *beta) {
+    Diag ignore = {0};
+    *alpha = *beta = 0.0f;
     switch ((int)c->op) {   /* activations only; any other op is no activation */
     case OP_RELU: return ACT_RELU;
     case OP_SIGMOID: return ACT_SIGMOID;
     case OP_TANH: return ACT_TANH;
     case OP_HARD_SWISH: return ACT_HARD_SWISH;
-    case OP_CLIP: {
-        float lo = -1.0f, hi = -1.0f;
-        Diag ignore = {0};
-        if (!ir_unary_params(g, c, &lo, &hi, &ignore))
+    case OP_LEAKY_RELU:
+        return ir_unary_params(g, c, alpha, beta, &ignore) ? ACT_LEAKY_RELU : ACT_NONE;
+    case OP_CLIP:
+        if (!ir_unary_params(g, c, alpha, beta, &ignore))
             return ACT_NONE;
-        return lo == 0.0f && hi == 6.0f ? ACT_RELU6 : ACT_NONE;
-    }
+        return *alpha == 0.0f && *beta == 6.0f ? ACT_RELU6 : ACT_CLIP;
     default: return ACT_NONE;
     }
 }
@@ -112,11 +115,14 @@ bool pass_fuse(Graph *g, Diag *d) {
             int c = sole_consumer(g, keep, y);
             if (c < 0)
                 continue;
-            Act act = act_of(g, &g->nodes[c]);
+            float alpha, beta;
+            Act act = act_of(g, &g->nodes[c], &alpha, &beta);
             if (act == ACT_NONE || g->nodes[c].out[0] < 0 ||
                 g->tensors[g->nodes[c].out[0]].dtype != DT_F32)
                 continue;
             conv->act = act;
+            conv->act_alpha = alpha;
+            conv->act_beta = beta;
             conv->out[0] = g->nodes[c].out[0];
             keep[c] = false;
         } else if (uses[y] == 2) {

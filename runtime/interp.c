@@ -28,6 +28,8 @@ int interp_act_to_rt(Act a)
     case ACT_TANH: return RT_ACT_TANH;
     case ACT_HARD_SWISH: return RT_ACT_HARD_SWISH;
     case ACT_RELU6: return RT_ACT_RELU6;
+    case ACT_LEAKY_RELU:   /* with parameters: applied after the kernel (run_node) */
+    case ACT_CLIP: return RT_ACT_NONE;
     }
     return RT_ACT_NONE;
 }
@@ -464,6 +466,10 @@ static bool run_node(Interp *st, const Node *n)
     }
     if (ok && !act_done && n->act != ACT_NONE)
         rt_unary_f32(y, y, ir_numel(&st->g->tensors[n->out[0]]), interp_act_to_rt(n->act));
+    if (ok && act_has_params(n->act))
+        rt_unary_op_f32(y, y, ir_numel(&st->g->tensors[n->out[0]]),
+                        n->act == ACT_CLIP ? RT_UN_CLIP : RT_UN_LEAKY_RELU, n->act_alpha,
+                        n->act_beta);
     return ok;
 }
 

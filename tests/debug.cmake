@@ -40,3 +40,8 @@ if(EXISTS ${relu_data}/input_b1.f32)
                      -c ${trace_dir}/traced.c -o ${trace_dir}/strict${suffix}.o)
   endforeach()
 endif()
+
+# LeakyRelu and a general Clip fused with their parameters (scripts/make_act_model.py):
+# the emitted code agrees with the interpreter node by node.
+add_test(NAME cli_verify_param_acts
+         COMMAND $<TARGET_FILE:onnxc> verify ${CMAKE_CURRENT_SOURCE_DIR}/models/conv_leaky_clip.onnx)

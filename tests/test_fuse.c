@@ -15,8 +15,11 @@
 
 #include <cmocka.h>
 
+#include <math.h>
+
 #include "pass_test_util.h"
 #include "passes.h"
+#include "rt.h"
 
 /* ------------------------------------------------------------ graph building */
 
@@ -152,29 +155,59 @@ static void test_relu(void **state) {
 
 /* Tanh and HardSwish fuse; a Clip only with the constant bounds 0 and 6;
  * LeakyRelu (a free parameter) never. */
+/* Conv followed by act op k of test_more_acts: lo/hi bound a Clip. */
+static Graph *conv_act(OpKind op, float lo, float hi, int *x, int *y) {
+    Graph *g = new_graph(x);
+    int c = conv(g, *x, "conv");
+    *y = value(g, "act");
+    int in[3] = {c, -1, -1}, n_in = 1;
+    if (op == OP_CLIP) {
+        in[1] = ir_add_const(g, "lo", DT_F32, 0, NULL, &lo);
+        in[2] = ir_add_const(g, "hi", DT_F32, 0, NULL, &hi);
+        n_in = 3;
+    }
+    int node = ir_add_node(g, op, "act", in, n_in, y, 1);
+    assert_true(node >= 0);
+    if (op == OP_LEAKY_RELU) {
+        Attr a = {.name = "alpha", .type = AT_FLOAT, .f = 0.25f, .tensor = -1};
+        assert_true(ir_node_set_attrs(g, node, &a, 1));
+    }
+    mark_output(g, *y);
+    infer(g);
+    return g;
+}
+
+/* Each act fuses (parameters kept), and the fused graph computes what the
+ * unfused one does, through the interpreter. */
 static void test_more_acts(void **state) {
     (void)state;
     const OpKind ops[] = {OP_TANH, OP_HARD_SWISH, OP_CLIP, OP_CLIP, OP_LEAKY_RELU};
-    const float hi[] = {0, 0, 6.0f, 5.0f, 0};
-    const Act want[] = {ACT_TANH, ACT_HARD_SWISH, ACT_RELU6, ACT_NONE, ACT_NONE};
+    const float lo[] = {0, 0, 0.0f, -0.75f, 0}, hi[] = {0, 0, 6.0f, 0.5f, 0};
+    const Act want[] = {ACT_TANH, ACT_HARD_SWISH, ACT_RELU6, ACT_CLIP, ACT_LEAKY_RELU};
+    float xv[36];
+    for (int i = 0; i < 36; i++)
+        xv[i] = (float)((i * 7) % 11) * 0.3f - 1.5f;
     for (size_t k = 0; k < ARRAY_LEN(ops); k++) {
-        int x;
-        Graph *g = new_graph(&x);
-        int c = conv(g, x, "conv"), y = value(g, "act");
-        int in[3] = {c, -1, -1}, n_in = 1;
-        if (ops[k] == OP_CLIP) {
-            float lo = 0.0f;
-            in[1] = ir_add_const(g, "lo", DT_F32, 0, NULL, &lo);
-            in[2] = ir_add_const(g, "hi", DT_F32, 0, NULL, &hi[k]);
-            n_in = 3;
-        }
-        assert_true(ir_add_node(g, ops[k], "act", in, n_in, &y, 1) >= 0);
-        mark_output(g, y);
-        infer(g);
+        int x, y;
+        Graph *ref = conv_act(ops[k], lo[k], hi[k], &x, &y);
+        Graph *g = conv_act(ops[k], lo[k], hi[k], &x, &y);
         Diag d = {0};
         assert_true(pass_fuse(g, &d));
         assert_int_equal(g->nodes[0].act, want[k]);
-        assert_int_equal(g->n_nodes, want[k] == ACT_NONE ? 2 : 1);
+        assert_int_equal(g->n_nodes, 1);
+        if (want[k] == ACT_CLIP) {
+            assert_true(g->nodes[0].act_alpha == lo[k] && g->nodes[0].act_beta == hi[k]);
+        } else if (want[k] == ACT_LEAKY_RELU) {
+            assert_true(g->nodes[0].act_alpha == 0.25f);
+        }
+        float want_y[72], got_y[72];
+        const float *in[1] = {xv};
+        float *out_ref[1] = {want_y}, *out[1] = {got_y};
+        assert_true(rt_interpret(ref, in, out_ref, &d));
+        assert_true(rt_interpret(g, in, out, &d));
+        for (int i = 0; i < 72; i++)
+            assert_true(fabsf(got_y[i] - want_y[i]) <= 1e-6f);
+        ir_graph_free(ref);
         ir_graph_free(g);
     }
 }
