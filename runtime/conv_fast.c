@@ -64,7 +64,9 @@ static RT_INLINE void rt_cf_tile(float *restrict y, const float *restrict x,
     const ptrdiff_t x_plane = (ptrdiff_t)p->h * p->w;
     const ptrdiff_t taps = (ptrdiff_t)p->kh * p->kw;
     const float *wm = wp + (ptrdiff_t)mb * p->c * taps * 16;
-    RtVec acc[RT_CF_ACC], tot[RT_CF_ACC];
+    RtVec acc[RT_CF_ACC];
+    float tot_mem[RT_CF_ACC * 16];
+    float *tot = rt_opaque_mut(tot_mem);   /* partial sums stay in memory */
 
     for (int c0 = 0; c0 < p->c; c0 += RT_CF_CB) {
         const int c1 = c0 + RT_CF_CB < p->c ? c0 + RT_CF_CB : p->c;
@@ -105,7 +107,7 @@ static RT_INLINE void rt_cf_tile(float *restrict y, const float *restrict x,
         }
         RT_UNROLL
         for (int i = 0; i < tr * tw; i++)
-            tot[i] = c0 == 0 ? acc[i] : rt_v_add(tot[i], acc[i]);
+            rt_v_store(tot + i * 16, c0 == 0 ? acc[i] : rt_v_add(rt_v_load(tot + i * 16), acc[i]));
     }
 
     const ptrdiff_t y_plane = (ptrdiff_t)p->oh * p->ow;
@@ -116,7 +118,7 @@ static RT_INLINE void rt_cf_tile(float *restrict y, const float *restrict x,
         for (int j = 0; j < tw; j++) {
             if (ox0 + j >= p->ow)
                 continue;
-            const RtVec v = rt_v_act(p->act, rt_v_add(tot[r * tw + j], bias));
+            const RtVec v = rt_v_act(p->act, rt_v_add(rt_v_load(tot + (r * tw + j) * 16), bias));
             const ptrdiff_t pix = (ptrdiff_t)(oy0 + r) * p->ow + ox0 + j;
             if (y_blocked) {
                 rt_v_store(y + (((ptrdiff_t)n * (p->m / 16) + mb) * y_plane + pix) * 16, v);

@@ -39,23 +39,32 @@
     (defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__)))
 #define RT_UNROLL _Pragma("GCC unroll 32")
 #else
-#define RT_UNROLL   /* clang unrolls constant trip counts itself, and warns where it cannot */
+#define RT_UNROLL   /* clang: see README "Speed" (its full unrolling of the tile is slower) */
 #endif
 
-/* Returns p, but hides its value from the optimizer (GNU C, vector paths
- * only). The fast conv reads each input value once per kernel column; without
- * this, a compiler merges those loads into one register per input value, and
- * with 28 accumulators live that spills. Through a fresh opaque pointer per
- * kernel column each load stays where it is and becomes the FMA's broadcast
- * memory operand. */
+/* Return p, but hide its value from the optimizer (GNU C, vector paths only),
+ * so that the accesses through the result stay memory accesses. The fast conv
+ * needs this twice, both to keep its 28 accumulators in registers:
+ * - it reads each input value once per kernel column; without rt_opaque, a
+ *   compiler merges those loads into one register per input value and
+ *   spills. Through a fresh opaque pointer per kernel column each load stays
+ *   where it is and becomes the FMA's broadcast memory operand;
+ * - the partial sums of each group of input channels go to a local array,
+ *   which clang would otherwise turn into 28 more registers (and spill). */
 #if defined(__GNUC__) && (defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__)))
 static RT_INLINE RT_UNUSED const float *rt_opaque(const float *p)
 {
     __asm__("" : "+r"(p));
     return p;
 }
+static RT_INLINE RT_UNUSED float *rt_opaque_mut(float *p)
+{
+    __asm__("" : "+r"(p));
+    return p;
+}
 #else
 static RT_INLINE RT_UNUSED const float *rt_opaque(const float *p) { return p; }
+static RT_INLINE RT_UNUSED float *rt_opaque_mut(float *p) { return p; }
 #endif
 
 #if defined(__AVX512F__)
