@@ -3,15 +3,18 @@
  * conv_fast.c - the fast 2-D convolution (group 1), register-blocked direct
  * convolution on RtVec (rt_vec.h: AVX-512, AVX2 or portable C).
  *
- * Output channels are computed 16 at a time, one RtVec per output pixel and
- * block of 16 channels: a tile of tw pixels of one output row times nb blocks
- * lives in tw * nb accumulators (28 of the 32 AVX-512 registers). For every
- * input channel and kernel row, each tap broadcasts one input value and does
- * one FMA per block with the packed weights: wp (m/16, c, kh, kw, 16), laid
- * out by codegen at compile time. Taps that fall into the padding are skipped,
- * not multiplied by zero: codegen passes every shape as a constant and the
- * kernel is forced inline, so with the tile loops unrolled the compiler
- * resolves each (pixel, tap) test at compile time.
+ * Output channels are computed 16 at a time, one RtVec per output pixel: a
+ * tile of tr output rows of tw pixels (whole rows where they fit: 2 x 14,
+ * 4 x 7, 1 x 28) for one block of 16 channels lives in tr * tw <= 28
+ * accumulators (of the 32 AVX-512 registers). For every input channel and
+ * tap, one vector of packed weights, wp (m/16, c, kh, kw, 16) laid out by
+ * codegen, is loaded once and used by every pixel of the tile; each pixel's
+ * input value is the broadcast memory operand of its FMA (rt_opaque keeps
+ * compilers from merging those loads into registers, which would spill).
+ * Taps that fall into the padding are skipped, not multiplied by zero:
+ * codegen passes every shape as a constant and the kernel is forced inline,
+ * so with the tile loops unrolled the compiler resolves each (pixel, column)
+ * test at compile time; rows are tested once per kernel row.
  * x is NCHW or blocked (n, c/16, h, w, 16); y is blocked or NCHW; m % 16 == 0.
  * Accuracy: taps are summed in float over RT_CF_CB input channels at a time
  * and those partial sums are added up, which keeps big-weight models within
@@ -79,8 +82,10 @@ static RT_INLINE void rt_cf_tile(float *restrict y, const float *restrict x,
                 : x + ((ptrdiff_t)n * p->c + c) * x_plane;
             const float *wc = wm + c * taps * 16;
             for (int ky = 0; ky < p->kh; ky++) {
+                /* (no unroll pragma on the loops over the tr rows: compilers unroll
+                 * them anyway when tr is a constant, and with a variable tr, in the
+                 * library and its tests, the pragma makes gcc take minutes) */
                 const float *xr[RT_CF_ACC];   /* input row of each output row, or NULL */
-                RT_UNROLL
                 for (int r = 0; r < tr; r++) {
                     const int iy = (oy0 + r) * p->sh + ky * p->dh - p->pt;
                     xr[r] = iy >= 0 && iy < p->h ? xc + (ptrdiff_t)iy * p->w * xs : NULL;
@@ -89,7 +94,6 @@ static RT_INLINE void rt_cf_tile(float *restrict y, const float *restrict x,
                 RT_UNROLL
                 for (int kx = 0; kx < p->kw; kx++) {
                     const RtVec wv = rt_v_load(wk + kx * 16);
-                    RT_UNROLL
                     for (int r = 0; r < tr; r++) {
                         if (!xr[r])
                             continue;
@@ -112,7 +116,6 @@ static RT_INLINE void rt_cf_tile(float *restrict y, const float *restrict x,
 
     const ptrdiff_t y_plane = (ptrdiff_t)p->oh * p->ow;
     const RtVec bias = b ? rt_v_load(b + mb * 16) : rt_v_zero();
-    RT_UNROLL
     for (int r = 0; r < tr; r++) {
         RT_UNROLL
         for (int j = 0; j < tw; j++) {
@@ -160,7 +163,7 @@ static RT_INLINE void rt_conv_fast_body(float *restrict y, const float *restrict
 /* x (n,c,h,w) or blocked (n,c/16,h,w,16); wp (m/16,c,kh,kw,16) packed weights;
  * b (m) or NULL -> y (n,m,oh,ow) or blocked (n,m/16,oh,ow,16); act fused.
  * Needs group 1, m % 16 == 0, and c % 16 == 0 when x is blocked. Emitted code
- * calls rt_conv2d_fast_body directly with constant arguments. */
+ * calls rt_conv_fast_body directly with constant arguments. */
 RT_API RT_UNUSED void rt_conv2d_fast_f32(float *restrict y, const float *restrict x,
                                          const float *restrict wp, const float *restrict b,
                                          const RtConvParams *p, int x_blocked, int y_blocked)
