@@ -5,7 +5,10 @@
 // run, interleaved: rounds of K calls of ours then K calls of ORT, per batch.
 // Reports the median time per call of each, GFLOP/s from a FLOP count of the
 // model (taken from `onnxc dump`), % of the measured FMA peak, the ratio, and
-// checks that both give the same output on the same input.
+// checks that both give the same output on the same input. Also printed: the
+// fastest call of each (what the machine gives with no other job in the way)
+// and how many of the counted conv FLOPs are taps in the zero padding, which
+// onnxc's kernels skip (so GFLOP/s and % of peak count work it does not do).
 //
 // usage: node bench.mjs --bench BENCH_C --model MODEL.onnx --dump DUMP.txt
 //                       --peak GFLOPS [--rounds R] [--calls K]
@@ -32,6 +35,11 @@ function countFlops(dump) {
   }
   const numel = (d) => d.reduce((a, b) => a * b, 1);
   const parts = { conv: 0, bias: 0, act: 0, pool: 0, add: 0 };
+  let convPad = 0;   // of parts.conv: taps that fall in the zero padding
+  const ints = (rest, key, dflt) => {
+    const m = rest.match(new RegExp(`${key}=\\[([\\d,]+)\\]`));
+    return m ? m[1].split(',').map(Number) : dflt;
+  };
   for (const line of dump.split('\n')) {
     const m = line.match(/^%(\d+) = (\w+)\(([^)]*)\)(.*)$/);
     if (!m) continue;
@@ -41,6 +49,21 @@ function countFlops(dump) {
     if (op === 'Conv') {
       const w = type.get(inIds[1]);               // (m, c/group, kh, kw)
       parts.conv += 2 * y * w[1] * w[2] * w[3];   // one multiply and one add per tap
+      // taps inside the input, per axis: sum over output positions of the valid taps
+      const x = type.get(inIds[0]), yd = type.get(out);
+      const pads = ints(rest, 'pads', [0, 0, 0, 0]), st = ints(rest, 'strides', [1, 1]);
+      const dil = ints(rest, 'dilations', [1, 1]);
+      let inside = 1;
+      for (let a = 0; a < 2; a++) {
+        let v = 0;
+        for (let o = 0; o < yd[2 + a]; o++)
+          for (let k = 0; k < w[2 + a]; k++) {
+            const i = o * st[a] + k * dil[a] - pads[a];
+            if (i >= 0 && i < x[2 + a]) v++;
+          }
+        inside *= v;
+      }
+      convPad += 2 * (y / (yd[2] * yd[3])) * w[1] * (yd[2] * yd[3] * w[2] * w[3] - inside);
       if (inIds.length > 2 && inIds[2] !== '_') parts.bias += y;
       if (/act=silu/.test(rest)) parts.act += 4 * y;   // exp, add, divide, multiply
       else if (/act=(relu|sigmoid)/.test(rest)) parts.act += y;
@@ -51,7 +74,7 @@ function countFlops(dump) {
       parts.add += y;
     }
   }
-  return { total: Object.values(parts).reduce((a, b) => a + b, 0), parts };
+  return { total: Object.values(parts).reduce((a, b) => a + b, 0), parts, convPad };
 }
 
 // ---- our side: the bench_main child
@@ -125,18 +148,20 @@ const flops = countFlops(readFileSync(args.dump, 'utf8'));
 const mflop = flops.total / 1e6;
 const p = flops.parts;
 console.log(`BasicUNet: ${mflop.toFixed(2)} MFLOP per 28x28 image, counted from the IR ` +
-  `(conv ${(p.conv / 1e6).toFixed(2)} = 2 per multiply-add, bias ${(p.bias / 1e6).toFixed(3)}, ` +
+  `(conv ${(p.conv / 1e6).toFixed(2)} = 2 per multiply-add, ` +
+  `${(flops.convPad / 1e6).toFixed(2)} of them on taps in the zero padding, which onnxc skips; bias ${(p.bias / 1e6).toFixed(3)}, ` +
   `SiLU ${(p.act / 1e6).toFixed(3)} = 4 per element, max pool ${(p.pool / 1e6).toFixed(3)}, add ${(p.add / 1e6).toFixed(3)})`);
 console.log(`FMA peak of one core: ${peak.toFixed(1)} GFLOP/s (bench/fma_peak.c, best of 3 probes)`);
 console.log(`ONNX Runtime ${ort.env.versions?.common ?? ''} (onnxruntime-node, CPU EP, 1 intra-op thread, graph optimizations: all)`);
 console.log(`${rounds} interleaved rounds of ${calls} calls per engine and batch after warm-up; ` +
   `median of ${rounds * calls} calls each\n`);
-console.log('batch  engine         ms/call    GFLOP/s   % of peak');
+console.log('batch  engine         ms/call    GFLOP/s   % of peak   fastest call ms');
 for (const b of [1, 8]) {
   for (const [name, key] of [['onnxc (ours)', 'ours'], ['ONNX Runtime', 'ort']]) {
     const ms = median(samples[b][key]);
     const gf = mflop * b / ms;   // MFLOP per ms = GFLOP/s
-    console.log(`${String(b).padStart(5)}  ${name.padEnd(13)} ${ms.toFixed(3).padStart(8)} ${gf.toFixed(1).padStart(10)} ${(100 * gf / peak).toFixed(1).padStart(10)}`);
+    console.log(`${String(b).padStart(5)}  ${name.padEnd(13)} ${ms.toFixed(3).padStart(8)} ${gf.toFixed(1).padStart(10)} ${(100 * gf / peak).toFixed(1).padStart(10)}` +
+      `   ${Math.min(...samples[b][key]).toFixed(3).padStart(15)}`);
   }
 }
 console.log('');

@@ -3,15 +3,18 @@
  * conv_fast.c - the fast 2-D convolution (group 1), register-blocked direct
  * convolution on RtVec (rt_vec.h: AVX-512, AVX2 or portable C).
  *
- * Output channels are computed 16 at a time, one RtVec per output pixel and
- * block of 16 channels: a tile of tw pixels of one output row times nb blocks
- * lives in tw * nb accumulators (28 of the 32 AVX-512 registers). For every
- * input channel and kernel row, each tap broadcasts one input value and does
- * one FMA per block with the packed weights: wp (m/16, c, kh, kw, 16), laid
- * out by codegen at compile time. Taps that fall into the padding are skipped,
- * not multiplied by zero: codegen passes every shape as a constant and the
- * kernel is forced inline, so with the tile loops unrolled the compiler
- * resolves each (pixel, tap) test at compile time.
+ * Output channels are computed 16 at a time, one RtVec per output pixel: a
+ * tile of tr output rows of tw pixels (whole rows where they fit: 2 x 14,
+ * 4 x 7, 1 x 28) for one block of 16 channels lives in tr * tw <= 28
+ * accumulators (of the 32 AVX-512 registers). For every input channel and
+ * tap, one vector of packed weights, wp (m/16, c, kh, kw, 16) laid out by
+ * codegen, is loaded once and used by every pixel of the tile; each pixel's
+ * input value is the broadcast memory operand of its FMA (rt_opaque keeps
+ * compilers from merging those loads into registers, which would spill).
+ * Taps that fall into the padding are skipped, not multiplied by zero:
+ * codegen passes every shape as a constant and the kernel is forced inline,
+ * so with the tile loops unrolled the compiler resolves each (pixel, column)
+ * test at compile time; rows are tested once per kernel row.
  * x is NCHW or blocked (n, c/16, h, w, 16); y is blocked or NCHW; m % 16 == 0.
  * Accuracy: taps are summed in float over RT_CF_CB input channels at a time
  * and those partial sums are added up, which keeps big-weight models within
@@ -22,7 +25,9 @@
 #include "rt.h"
 #include "rt_vec.h"
 
-/* Accumulators a tile may use (in RtVec units), per target. */
+/* Accumulators a tile may use (in RtVec units), per target. AVX-512: 28 of
+ * the 32 registers, one more for the weights; the broadcast input is the
+ * FMA's memory operand. AVX2 + FMA: 12 of the 16 ymm (two per RtVec). */
 #if defined(__AVX512F__)
 enum { RT_CF_ACC = 28 };
 #elif defined(__AVX2__) && defined(__FMA__)
@@ -30,101 +35,100 @@ enum { RT_CF_ACC = 6 };
 #else
 enum { RT_CF_ACC = 4 };
 #endif
-enum {
-    RT_CF_NB_MAX = 4,   /* most blocks of 16 output channels per tile */
-    RT_CF_CB = 4,       /* input channels per float partial sum */
-};
+enum { RT_CF_CB = 4 };  /* input channels per float partial sum */
 
-/* Tile shape for m/16 = mblocks channel blocks and rows of ow pixels: nb in
- * {4, 2, 1} dividing mblocks and tw = ceil(ow / tiles) pixels, maximizing the
- * accumulators in use per tile, then fewer tiles. Straight-line code, so a
- * compiler folds it when the arguments are constants. */
-static RT_INLINE int rt_cf_tiles(int ow, int nb)
+/* Tile shape for an output of oh rows of ow pixels: tw pixels of a row (ow
+ * split evenly into the fewest pieces of at most RT_CF_ACC) times tr rows (as
+ * many as fit, then evened out over oh; the last tile of rows may be
+ * shorter). Straight-line code, so a compiler folds it when the arguments are
+ * constants. */
+static RT_INLINE int rt_cf_tw(int ow)
 {
-    int tw = RT_CF_ACC / nb < ow ? RT_CF_ACC / nb : ow;
-    return (ow + tw - 1) / tw;
+    const int nt = (ow + RT_CF_ACC - 1) / RT_CF_ACC;
+    return (ow + nt - 1) / nt;
 }
-static RT_INLINE int rt_cf_score(int mblocks, int ow, int nb)
+static RT_INLINE int rt_cf_tr(int ow, int oh)
 {
-    if (nb > RT_CF_ACC || mblocks % nb != 0)
-        return -1;
-    return nb * ow * 64 / rt_cf_tiles(ow, nb);
-}
-static RT_INLINE int rt_cf_nb(int mblocks, int ow)
-{
-    int s4 = rt_cf_score(mblocks, ow, 4), s2 = rt_cf_score(mblocks, ow, 2);
-    int s1 = rt_cf_score(mblocks, ow, 1);
-    if (s4 > s2 && s4 > s1)
-        return 4;
-    return s2 > s1 ? 2 : 1;
+    int tr = RT_CF_ACC / rt_cf_tw(ow);
+    tr = tr < oh ? tr : oh;
+    const int nr = (oh + tr - 1) / tr;
+    return (oh + nr - 1) / nr;
 }
 
-/* One tile: output row oy, pixels [ox0, ox0 + tw) (those < ow), channel blocks
- * [mb0, mb0 + nb) of image n. */
+/* One tile of 16 output channels (block mb) of image n: rows [oy0, oy0 + tr)
+ * times pixels [ox0, ox0 + tw) (those < ow), tr * tw accumulators. Each
+ * weight vector is loaded once per tap and used by every pixel of the tile. */
 static RT_INLINE void rt_cf_tile(float *restrict y, const float *restrict x,
                                  const float *restrict wp, const float *restrict b,
-                                 const RtConvParams *p, int x_blocked, int y_blocked, int nb,
-                                 int tw, int n, int mb0, int oy, int ox0)
+                                 const RtConvParams *p, int x_blocked, int y_blocked, int tw,
+                                 int tr, int n, int mb, int oy0, int ox0)
 {
     const int xs = x_blocked ? 16 : 1;                     /* floats between two pixels */
     const ptrdiff_t x_plane = (ptrdiff_t)p->h * p->w;
-    const ptrdiff_t w_block = (ptrdiff_t)p->c * p->kh * p->kw * 16;  /* floats per 16 outputs */
-    RtVec acc[RT_CF_ACC], tot[RT_CF_ACC];
+    const ptrdiff_t taps = (ptrdiff_t)p->kh * p->kw;
+    const float *wm = wp + (ptrdiff_t)mb * p->c * taps * 16;
+    RtVec acc[RT_CF_ACC];
+    float tot_mem[RT_CF_ACC * 16];
+    float *tot = rt_opaque_mut(tot_mem);   /* partial sums stay in memory */
 
     for (int c0 = 0; c0 < p->c; c0 += RT_CF_CB) {
         const int c1 = c0 + RT_CF_CB < p->c ? c0 + RT_CF_CB : p->c;
         RT_UNROLL
-        for (int i = 0; i < tw * nb; i++)
+        for (int i = 0; i < tr * tw; i++)
             acc[i] = rt_v_zero();
         for (int c = c0; c < c1; c++) {
             const float *xc = x_blocked
                 ? x + (((ptrdiff_t)n * (p->c / 16) + c / 16) * x_plane) * 16 + c % 16
                 : x + ((ptrdiff_t)n * p->c + c) * x_plane;
-            const float *wc = wp + (ptrdiff_t)mb0 * w_block + (ptrdiff_t)c * p->kh * p->kw * 16;
+            const float *wc = wm + c * taps * 16;
             for (int ky = 0; ky < p->kh; ky++) {
-                const int iy = oy * p->sh + ky * p->dh - p->pt;
-                if (iy < 0 || iy >= p->h)
-                    continue;
-                const float *xr = xc + (ptrdiff_t)iy * p->w * xs;
+                /* (no unroll pragma on the loops over the tr rows: compilers unroll
+                 * them anyway when tr is a constant, and with a variable tr, in the
+                 * library and its tests, the pragma makes gcc take minutes) */
+                const float *xr[RT_CF_ACC];   /* input row of each output row, or NULL */
+                for (int r = 0; r < tr; r++) {
+                    const int iy = (oy0 + r) * p->sh + ky * p->dh - p->pt;
+                    xr[r] = iy >= 0 && iy < p->h ? xc + (ptrdiff_t)iy * p->w * xs : NULL;
+                }
                 const float *wk = wc + (ptrdiff_t)ky * p->kw * 16;
                 RT_UNROLL
                 for (int kx = 0; kx < p->kw; kx++) {
-                    RT_UNROLL
-                    for (int bi = 0; bi < nb; bi++) {
-                        const RtVec wv = rt_v_load(wk + bi * w_block + kx * 16);
+                    const RtVec wv = rt_v_load(wk + kx * 16);
+                    for (int r = 0; r < tr; r++) {
+                        if (!xr[r])
+                            continue;
+                        const float *xk = rt_opaque(xr[r]);
                         RT_UNROLL
                         for (int j = 0; j < tw; j++) {
                             const int ix = (ox0 + j) * p->sw + kx * p->dw - p->pl;
                             if (ox0 + j < p->ow && ix >= 0 && ix < p->w)
-                                acc[j * nb + bi] = rt_v_fma(rt_v_set1(xr[ix * xs]), wv,
-                                                            acc[j * nb + bi]);
+                                acc[r * tw + j] = rt_v_fma(rt_v_set1(xk[ix * xs]), wv,
+                                                           acc[r * tw + j]);
                         }
                     }
                 }
             }
         }
         RT_UNROLL
-        for (int i = 0; i < tw * nb; i++)
-            tot[i] = c0 == 0 ? acc[i] : rt_v_add(tot[i], acc[i]);
+        for (int i = 0; i < tr * tw; i++)
+            rt_v_store(tot + i * 16, c0 == 0 ? acc[i] : rt_v_add(rt_v_load(tot + i * 16), acc[i]));
     }
 
     const ptrdiff_t y_plane = (ptrdiff_t)p->oh * p->ow;
-    RT_UNROLL
-    for (int bi = 0; bi < nb; bi++) {
-        const int m0 = (mb0 + bi) * 16;
-        const RtVec bias = b ? rt_v_load(b + m0) : rt_v_zero();
+    const RtVec bias = b ? rt_v_load(b + mb * 16) : rt_v_zero();
+    for (int r = 0; r < tr; r++) {
         RT_UNROLL
         for (int j = 0; j < tw; j++) {
             if (ox0 + j >= p->ow)
                 continue;
-            const RtVec v = rt_v_act(p->act, rt_v_add(tot[j * nb + bi], bias));
-            const ptrdiff_t pix = (ptrdiff_t)oy * p->ow + ox0 + j;
+            const RtVec v = rt_v_act(p->act, rt_v_add(rt_v_load(tot + (r * tw + j) * 16), bias));
+            const ptrdiff_t pix = (ptrdiff_t)(oy0 + r) * p->ow + ox0 + j;
             if (y_blocked) {
-                rt_v_store(y + (((ptrdiff_t)n * (p->m / 16) + mb0 + bi) * y_plane + pix) * 16, v);
+                rt_v_store(y + (((ptrdiff_t)n * (p->m / 16) + mb) * y_plane + pix) * 16, v);
             } else {
                 float tmp[16];
                 rt_v_store(tmp, v);
-                float *yo = y + ((ptrdiff_t)n * p->m + m0) * y_plane + pix;
+                float *yo = y + ((ptrdiff_t)n * p->m + mb * 16) * y_plane + pix;
                 for (int l = 0; l < 16; l++)
                     yo[l * y_plane] = tmp[l];
             }
@@ -137,23 +141,29 @@ static RT_INLINE void rt_conv_fast_body(float *restrict y, const float *restrict
                                         const float *restrict wp, const float *restrict b,
                                         const RtConvParams *p, int x_blocked, int y_blocked)
 {
-    const int mblocks = p->m / 16;
-    const int nb = rt_cf_nb(mblocks, p->ow);
-    const int nt = rt_cf_tiles(p->ow, nb);
-    const int tw = (p->ow + nt - 1) / nt;
+    const int tw = rt_cf_tw(p->ow), tr = rt_cf_tr(p->ow, p->oh);
+    const int nt = (p->ow + tw - 1) / tw;
     for (int n = 0; n < p->n; n++)
-        for (int mb0 = 0; mb0 < mblocks; mb0 += nb)
-            for (int oy = 0; oy < p->oh; oy++) {
+        for (int mb = 0; mb < p->m / 16; mb++) {
+            int oy = 0;
+            for (; oy + tr <= p->oh; oy += tr) {
                 RT_UNROLL
                 for (int t = 0; t < nt; t++)
-                    rt_cf_tile(y, x, wp, b, p, x_blocked, y_blocked, nb, tw, n, mb0, oy, t * tw);
+                    rt_cf_tile(y, x, wp, b, p, x_blocked, y_blocked, tw, tr, n, mb, oy, t * tw);
             }
+            if (oy < p->oh) {   /* the last, shorter tile of rows */
+                RT_UNROLL
+                for (int t = 0; t < nt; t++)
+                    rt_cf_tile(y, x, wp, b, p, x_blocked, y_blocked, tw, p->oh - oy, n, mb, oy,
+                               t * tw);
+            }
+        }
 }
 
 /* x (n,c,h,w) or blocked (n,c/16,h,w,16); wp (m/16,c,kh,kw,16) packed weights;
  * b (m) or NULL -> y (n,m,oh,ow) or blocked (n,m/16,oh,ow,16); act fused.
  * Needs group 1, m % 16 == 0, and c % 16 == 0 when x is blocked. Emitted code
- * calls rt_conv2d_fast_body directly with constant arguments. */
+ * calls rt_conv_fast_body directly with constant arguments. */
 RT_API RT_UNUSED void rt_conv2d_fast_f32(float *restrict y, const float *restrict x,
                                          const float *restrict wp, const float *restrict b,
                                          const RtConvParams *p, int x_blocked, int y_blocked)
@@ -161,28 +171,59 @@ RT_API RT_UNUSED void rt_conv2d_fast_f32(float *restrict y, const float *restric
     rt_conv_fast_body(y, x, wp, b, p, x_blocked, y_blocked);
 }
 
-/* One output pixel of the channel-reducing kernel below: acc += taps, 16
- * input channels per lane group. */
-static RT_INLINE RtVec rt_cr_pixel(const float *restrict x, const float *restrict wm,
-                                   const RtConvParams *p, int n, int oy, int ox, RtVec acc)
+/* Pixels per tile of the channel-reducing kernel below, one accumulator each.
+ * AVX-512: 16, whose 16 horizontal sums rt_v_hsum16 does at once. */
+#if defined(__AVX512F__)
+enum { RT_CR_PX = 16 };
+#else
+enum { RT_CR_PX = 4 };
+#endif
+
+/* One tile of the channel-reducing kernel: output channel m of image n, row
+ * oy, pixels [ox0, ox0 + tw) (those < ow). Accumulator j holds 16 input
+ * channels' partial sums for pixel j; the pixel's value is their sum. */
+static RT_INLINE void rt_cr_tile(float *restrict y, const float *restrict x,
+                                 const float *restrict wr, const float *restrict b,
+                                 const RtConvParams *p, int tw, int n, int m, int oy, int ox0)
 {
     const ptrdiff_t x_plane = (ptrdiff_t)p->h * p->w;
+    const ptrdiff_t taps = (ptrdiff_t)p->kh * p->kw;
+    RtVec a[RT_CR_PX];
+    RT_UNROLL
+    for (int j = 0; j < RT_CR_PX; j++)
+        a[j] = rt_v_zero();
     for (int cb = 0; cb < p->c / 16; cb++) {
         const float *xc = x + ((ptrdiff_t)n * (p->c / 16) + cb) * x_plane * 16;
-        const float *wc = wm + (ptrdiff_t)cb * p->kh * p->kw * 16;
+        const float *wc = wr + ((ptrdiff_t)m * (p->c / 16) + cb) * taps * 16;
         for (int ky = 0; ky < p->kh; ky++) {
             const int iy = oy * p->sh + ky * p->dh - p->pt;
             if (iy < 0 || iy >= p->h)
                 continue;
+            const float *xr = xc + (ptrdiff_t)iy * p->w * 16;
+            RT_UNROLL
             for (int kx = 0; kx < p->kw; kx++) {
-                const int ix = ox * p->sw + kx * p->dw - p->pl;
-                if (ix >= 0 && ix < p->w)
-                    acc = rt_v_fma(rt_v_load(xc + ((ptrdiff_t)iy * p->w + ix) * 16),
-                                   rt_v_load(wc + (ky * p->kw + kx) * 16), acc);
+                const RtVec wv = rt_v_load(wc + (ky * p->kw + kx) * 16);
+                const float *xk = rt_opaque(xr);   /* see rt_opaque */
+                RT_UNROLL
+                for (int j = 0; j < tw; j++) {
+                    const int ix = (ox0 + j) * p->sw + kx * p->dw - p->pl;
+                    if (ox0 + j < p->ow && ix >= 0 && ix < p->w)
+                        a[j] = rt_v_fma(rt_v_load(xk + (ptrdiff_t)ix * 16), wv, a[j]);
+                }
             }
         }
     }
-    return acc;
+    const float bias = b ? b[m] : 0.0f;
+    float *yr = y + (((ptrdiff_t)n * p->m + m) * p->oh + oy) * p->ow + ox0;
+#if defined(__AVX512F__)
+    float s[16];
+    rt_v_store(s, rt_v_act(p->act, rt_v_add(rt_v_hsum16(a), rt_v_set1(bias))));
+    for (int j = 0; j < tw && ox0 + j < p->ow; j++)
+        yr[j] = s[j];
+#else
+    for (int j = 0; j < tw && ox0 + j < p->ow; j++)
+        yr[j] = rt_act(p->act, rt_v_hsum(a[j]) + bias);
+#endif
 }
 
 /* The kernel body for few output channels; forced inline like the one above. */
@@ -190,24 +231,15 @@ static RT_INLINE void rt_conv_reduce_body(float *restrict y, const float *restri
                                           const float *restrict wr, const float *restrict b,
                                           const RtConvParams *p)
 {
-    const ptrdiff_t w_m = (ptrdiff_t)p->c * p->kh * p->kw;   /* floats per output channel */
-    const ptrdiff_t y_plane = (ptrdiff_t)p->oh * p->ow;
+    const int nt = (p->ow + RT_CR_PX - 1) / RT_CR_PX;
+    const int tw = (p->ow + nt - 1) / nt;
     for (int n = 0; n < p->n; n++)
-        for (int m = 0; m < p->m; m++) {
-            const float bias = b ? b[m] : 0.0f;
-            float *ym = y + ((ptrdiff_t)n * p->m + m) * y_plane;
-            for (int oy = 0; oy < p->oh; oy++)
-                /* four pixels at once: four independent FMA chains */
-                for (int ox0 = 0; ox0 < p->ow; ox0 += 4) {
-                    const int cnt = p->ow - ox0 < 4 ? p->ow - ox0 : 4;
-                    RtVec a[4];
-                    for (int k = 0; k < 4; k++)
-                        a[k] = rt_cr_pixel(x, wr + m * w_m, p, n, oy, k < cnt ? ox0 + k : ox0,
-                                           rt_v_zero());
-                    for (int k = 0; k < cnt; k++)
-                        ym[(ptrdiff_t)oy * p->ow + ox0 + k] = rt_act(p->act, rt_v_hsum(a[k]) + bias);
-                }
-        }
+        for (int m = 0; m < p->m; m++)
+            for (int oy = 0; oy < p->oh; oy++) {
+                RT_UNROLL
+                for (int t = 0; t < nt; t++)
+                    rt_cr_tile(y, x, wr, b, p, tw, n, m, oy, t * tw);
+            }
 }
 
 /* x blocked (n,c/16,h,w,16); wr (m,c/16,kh,kw,16) packed weights; b (m) or NULL

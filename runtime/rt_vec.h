@@ -39,7 +39,32 @@
     (defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__)))
 #define RT_UNROLL _Pragma("GCC unroll 32")
 #else
-#define RT_UNROLL   /* clang unrolls constant trip counts itself, and warns where it cannot */
+#define RT_UNROLL   /* clang: see README "Speed" (its full unrolling of the tile is slower) */
+#endif
+
+/* Return p, but hide its value from the optimizer (GNU C, vector paths only),
+ * so that the accesses through the result stay memory accesses. The fast conv
+ * needs this twice, both to keep its 28 accumulators in registers:
+ * - it reads each input value once per kernel column; without rt_opaque, a
+ *   compiler merges those loads into one register per input value and
+ *   spills. Through a fresh opaque pointer per kernel column each load stays
+ *   where it is and becomes the FMA's broadcast memory operand;
+ * - the partial sums of each group of input channels go to a local array,
+ *   which clang would otherwise turn into 28 more registers (and spill). */
+#if defined(__GNUC__) && (defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__)))
+static RT_INLINE RT_UNUSED const float *rt_opaque(const float *p)
+{
+    __asm__("" : "+r"(p));
+    return p;
+}
+static RT_INLINE RT_UNUSED float *rt_opaque_mut(float *p)
+{
+    __asm__("" : "+r"(p));
+    return p;
+}
+#else
+static RT_INLINE RT_UNUSED const float *rt_opaque(const float *p) { return p; }
+static RT_INLINE RT_UNUSED float *rt_opaque_mut(float *p) { return p; }
 #endif
 
 #if defined(__AVX512F__)
@@ -58,6 +83,25 @@ static RT_INLINE RT_UNUSED RtVec rt_v_div(RtVec a, RtVec b) { return _mm512_div_
 static RT_INLINE RT_UNUSED RtVec rt_v_max(RtVec a, RtVec b) { return _mm512_max_ps(a, b); }
 static RT_INLINE RT_UNUSED RtVec rt_v_min(RtVec a, RtVec b) { return _mm512_min_ps(a, b); }
 static RT_INLINE RT_UNUSED float rt_v_hsum(RtVec a) { return _mm512_reduce_add_ps(a); }
+/* Lane i of the result is the sum of the 16 lanes of v[i]: a transpose and
+ * add in four rounds of shuffles (15 adds for 16 sums). The rounds leave the
+ * sums in the order 0 2 1 3 8 10 9 11 4 6 5 7 12 14 13 15 (its own inverse),
+ * so the inputs are taken in that order. AVX-512 only (rt_conv_reduce_body). */
+static RT_INLINE RT_UNUSED RtVec rt_v_hsum16(const RtVec *v)
+{
+    static const int k[16] = {0, 2, 1, 3, 8, 10, 9, 11, 4, 6, 5, 7, 12, 14, 13, 15};
+    RtVec a[8], b[4], c[2];
+    for (int i = 0; i < 8; i++)   /* halves: v[k[i]] folded into lanes 0-7, v[k[i + 8]] 8-15 */
+        a[i] = _mm512_add_ps(_mm512_shuffle_f32x4(v[k[i]], v[k[i + 8]], 0x44),
+                             _mm512_shuffle_f32x4(v[k[i]], v[k[i + 8]], 0xee));
+    for (int i = 0; i < 4; i++)   /* quarters (128 bits) */
+        b[i] = _mm512_add_ps(_mm512_shuffle_f32x4(a[i], a[i + 4], 0x88),
+                             _mm512_shuffle_f32x4(a[i], a[i + 4], 0xdd));
+    for (int i = 0; i < 2; i++)   /* pairs of lanes, then single lanes */
+        c[i] = _mm512_add_ps(_mm512_shuffle_ps(b[i], b[i + 2], 0x44),
+                             _mm512_shuffle_ps(b[i], b[i + 2], 0xee));
+    return _mm512_add_ps(_mm512_shuffle_ps(c[0], c[1], 0x88), _mm512_shuffle_ps(c[0], c[1], 0xdd));
+}
 /* nearest integer, as a float (|a| < 2^22) */
 static RT_INLINE RT_UNUSED RtVec rt_v_round(RtVec a)
 {
