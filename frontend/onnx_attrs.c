@@ -5,9 +5,11 @@
  * Attributes are copied into Attr records (ir_node_set_attrs makes the final
  * copy); a tensor attribute becomes a constant tensor of the graph whose id the
  * Attr holds. Attribute kinds onnxc has no use for (graphs, sparse tensors, type
- * protos, lists of tensors) are refused with ST_UNSUPPORTED rather than dropped, so no node runs with a silently missing
- * attribute. A Constant node is not kept as a node: its value becomes a constant
- * tensor under the node's output name.
+ * protos, lists of tensors) are refused with ST_UNSUPPORTED rather than
+ * dropped, so no node runs with a silently missing attribute. References to
+ * function attributes were resolved when functions were inlined; one left over
+ * sits outside a function body and is an error. A Constant node is not kept as
+ * a node: its value becomes a constant tensor under the node's output name.
  */
 #include <limits.h>
 #include <string.h>

@@ -4,8 +4,9 @@
  *
  * The steps run in this order, each on a fully validated result of the last:
  * opsets, calls of model-local functions inlined (onnx_functions.c: from then
- * on the graph's node list is the inlined one), the op types of all nodes (every unsupported one is collected and
- * reported in one message, before anything else can fail), initializers
+ * on the graph's node list is the inlined one), the op types of all nodes
+ * (every unsupported one is collected and reported in one message, before
+ * anything else can fail), initializers
  * (constants), graph inputs, value names (one
  * producer each, every node input defined somewhere), the schedule (Kahn's
  * algorithm, taking the lowest model index first, so a model already in
