@@ -18,6 +18,8 @@ typedef struct OnnxLimits {
     int64_t max_file_bytes;    /* the model file, refused before it is read; default 4 GiB */
     int64_t max_nodes;         /* nodes, and values of each kind; default 1 << 20, at most 1 << 24 */
     int64_t max_string;        /* bytes of one name or string attribute; default 65536 */
+    int64_t max_call_depth;    /* model-local functions calling functions: calls nested
+                                * at most this deep; default 64, at most 256 */
 } OnnxLimits;
 
 /* Reads and decodes the model at path into a new Graph (owned by the caller, free

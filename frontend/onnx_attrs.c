@@ -5,10 +5,11 @@
  * Attributes are copied into Attr records (ir_node_set_attrs makes the final
  * copy); a tensor attribute becomes a constant tensor of the graph whose id the
  * Attr holds. Attribute kinds onnxc has no use for (graphs, sparse tensors, type
- * protos, lists of tensors, references to function attributes) are refused with
- * ST_UNSUPPORTED rather than dropped, so no node runs with a silently missing
- * attribute. A Constant node is not kept as a node: its value becomes a constant
- * tensor under the node's output name.
+ * protos, lists of tensors) are refused with ST_UNSUPPORTED rather than
+ * dropped, so no node runs with a silently missing attribute. References to
+ * function attributes were resolved when functions were inlined; one left over
+ * sits outside a function body and is an error. A Constant node is not kept as
+ * a node: its value becomes a constant tensor under the node's output name.
  */
 #include <limits.h>
 #include <string.h>
@@ -68,9 +69,9 @@ static bool convert_attr(OnnxCtx *c, const Onnx__AttributeProto *a, const OnnxWh
         return false;
     if (!*out->name)
         return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op, "attribute with no name");
-    if (a->has_ref_attr_name)
-        return diag_fail_named(d, ST_UNSUPPORTED, w->node, w->op,
-                               "attribute \"%s\" refers to a function attribute", out->name);
+    if (a->ref_attr_name.len > 0)   /* inlining resolved every one inside a function */
+        return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op, "attribute \"%s\" refers to "
+                               "a function attribute outside a function body", out->name);
     if (!a->has_type || a->type == 0)
         return diag_fail_named(d, ST_BAD_MODEL, w->node, w->op, "attribute \"%s\" has no type",
                                out->name);

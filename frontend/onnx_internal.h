@@ -95,4 +95,26 @@ bool onnx_convert_attrs(OnnxCtx *c, const Onnx__NodeProto *p, const OnnxWhere *w
 bool onnx_constant_node(OnnxCtx *c, const Onnx__NodeProto *p, const char *out_name,
                         const OnnxWhere *w, int *id, Diag *d);
 
+/* The graph's nodes with calls of model-local functions inlined
+ * (onnx_functions.c). The caller sets alloc (and budget, when alloc draws on
+ * one) and zeroes the rest before onnx_inline_functions. */
+typedef struct OnnxInlined {
+    Onnx__NodeProto **node;    /* the graph's own nodes and inlined ones, in order */
+    size_t n_node;
+    ProtobufCAllocator *alloc; /* where the memory comes from */
+    OnnxBudget *budget;        /* alloc's budget, for messages; may be NULL */
+    void *blocks;              /* memory of the inlined nodes */
+} OnnxInlined;
+/* Inlines every call of a function of m into its graph's node list, recursively;
+ * the result points into m, which must outlive it. c->g->opset must be set.
+ * False with d filled: a malformed function or call (ST_BAD_MODEL: recursion,
+ * duplicate functions, too many inputs, an output never computed, an attribute
+ * reference of the wrong type), an opset other than the model's
+ * (ST_UNSUPPORTED), nesting past max_call_depth, more than max_nodes nodes or a
+ * name past max_string (ST_LIMIT), memory (ST_LIMIT past the budget, ST_NOMEM).
+ * Call onnx_inline_free either way. */
+bool onnx_inline_functions(const OnnxCtx *c, const Onnx__ModelProto *m, OnnxInlined *x,
+                           Diag *d);
+void onnx_inline_free(OnnxInlined *x);
+
 #endif

@@ -5,8 +5,10 @@
  *
  * Limits (OnnxLimits, defaults below) bound what a model file may ask onnxc to
  * allocate or loop over: the file's size (checked before it is read), ranks,
- * elements per tensor, constant bytes, node and value counts, string lengths,
- * and after shape inference every computed tensor and the activation arena.
+ * elements per tensor, constant bytes, node and value counts (the node count
+ * is that of the graph with model-local functions inlined), string lengths, the
+ * nesting of function calls, and after shape inference every computed tensor and
+ * the activation arena.
  *
  * protobuf-c itself checks every length prefix against the bytes that remain,
  * so a field that claims 2^40 bytes fails without allocating them, and our
@@ -15,7 +17,9 @@
  * not bound is the ratio of memory to input: each two-byte empty submessage
  * becomes a struct of a hundred bytes or more. The allocator below counts what
  * decoding takes and fails past 64 MiB + 16 x the input size, which no real
- * model comes near (weights decode to their own size).
+ * model comes near (weights decode to their own size). Inlining model-local
+ * functions draws on the same budget, so a small file whose functions call each
+ * other twice over cannot unfold into gigabytes of nodes either.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +45,10 @@ OnnxLimits onnx_limits_resolve(const OnnxLimits *in)
         l.max_nodes = (int64_t)1 << 24;
     if (l.max_string <= 0)
         l.max_string = (int64_t)1 << 16;
+    if (l.max_call_depth <= 0)
+        l.max_call_depth = 64;
+    if (l.max_call_depth > 256)   /* inlining recurses once per nested call */
+        l.max_call_depth = 256;
     return l;
 }
 

@@ -3,8 +3,10 @@
  * onnx_load.c - decoding an ONNX ModelProto into the IR.
  *
  * The steps run in this order, each on a fully validated result of the last:
- * opsets, the op types of all nodes (every unsupported one is collected and
- * reported in one message, before anything else can fail), initializers
+ * opsets, calls of model-local functions inlined (onnx_functions.c: from then
+ * on the graph's node list is the inlined one), the op types of all nodes
+ * (every unsupported one is collected and reported in one message, before
+ * anything else can fail), initializers
  * (constants), graph inputs, value names (one
  * producer each, every node input defined somewhere), the schedule (Kahn's
  * algorithm, taking the lowest model index first, so a model already in
@@ -52,6 +54,7 @@ typedef struct Loader {
     size_t mask;
     NodeInfo *nodes;
     int n_nodes;
+    OnnxInlined fx;        /* the node list with functions inlined */
 } Loader;
 
 /* ------------------------------------------------------------- name table */
@@ -630,6 +633,15 @@ static bool load_graph(Loader *L, const Onnx__ModelProto *m)
     g->producer = prod;
     if (!read_opsets(L, m))
         return false;
+    Onnx__GraphProto inlined;
+    if (m->n_functions > 0) {
+        if (!onnx_inline_functions(&L->c, m, &L->fx, L->d))
+            return false;
+        inlined = *gp;
+        inlined.node = L->fx.node;
+        inlined.n_node = L->fx.n_node;
+        gp = &inlined;
+    }
 
     /* Size the name table for every name the model can define. */
     size_t n_names = gp->n_initializer + gp->n_input;
@@ -700,12 +712,14 @@ static Graph *load_bytes(const void *data, size_t size, const char *name, const 
     }
     const char *slash = name ? strrchr(name, '/') : NULL;
     g->source = arena_strdup(g->arena, slash ? slash + 1 : name ? name : "");
-    Loader L = {{g, lim, base_dir, 0}, d, NULL, 0, 0, NULL, 0, NULL, 0};
+    Loader L = {{g, lim, base_dir, 0}, d, NULL, 0, 0, NULL, 0, NULL, 0,
+                {NULL, 0, &alloc, &budget, NULL}};
     bool ok = g->source && load_graph(&L, m);
     if (!g->source)
         diag_fail(d, ST_NOMEM, NULL, "out of memory");
     free(L.slots);
     free(L.vals);
+    onnx_inline_free(&L.fx);
     onnx__model_proto__free_unpacked(m, &alloc);
     if (!ok) {
         ir_graph_free(g);

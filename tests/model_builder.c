@@ -189,9 +189,9 @@ void mb_init(MB *b, Onnx__TensorProto *t)
     b->g.initializer[b->g.n_initializer++] = t;
 }
 
-/* A node in the default domain; inputs and outputs as "a,b,,c". */
-Onnx__NodeProto *mb_node(MB *b, const char *op, const char *name, const char *in,
-                         const char *out)
+/* A node in the default domain, appended nowhere. */
+static Onnx__NodeProto *new_node(MB *b, const char *op, const char *name, const char *in,
+                                 const char *out)
 {
     Onnx__NodeProto *n = mb_alloc(b, sizeof(*n));
     onnx__node_proto__init(n);
@@ -204,8 +204,87 @@ Onnx__NodeProto *mb_node(MB *b, const char *op, const char *name, const char *in
     n->input = split(b, in, &n->n_input);
     n->output = split(b, out, &n->n_output);
     n->attribute = mb_alloc(b, MB_CAP * sizeof(void *));
+    return n;
+}
+
+/* A node in the default domain; inputs and outputs as "a,b,,c". */
+Onnx__NodeProto *mb_node(MB *b, const char *op, const char *name, const char *in,
+                         const char *out)
+{
+    assert_true(b->g.n_node < MB_CAP);
+    Onnx__NodeProto *n = new_node(b, op, name, in, out);
     b->g.node[b->g.n_node++] = n;
     return n;
+}
+
+Onnx__FunctionProto *mb_function(MB *b, const char *domain, const char *name, const char *in,
+                                 const char *out)
+{
+    if (!b->m.functions)
+        b->m.functions = mb_alloc(b, MB_CAP * sizeof(void *));
+    assert_true(b->m.n_functions < MB_CAP);
+    Onnx__FunctionProto *f = mb_alloc(b, sizeof(*f));
+    onnx__function_proto__init(f);
+    f->has_domain = 1;
+    f->domain = mb_bin(b, domain);
+    f->has_name = 1;
+    f->name = mb_bin(b, name);
+    f->input = split(b, in, &f->n_input);
+    f->output = split(b, out, &f->n_output);
+    f->node = mb_alloc(b, MB_CAP * sizeof(void *));
+    f->opset_import = mb_alloc(b, 4 * sizeof(void *));
+    f->attribute_proto = mb_alloc(b, MB_CAP * sizeof(void *));
+    b->m.functions[b->m.n_functions++] = f;
+    return f;
+}
+
+void mb_fn_opset(MB *b, Onnx__FunctionProto *f, const char *domain, int64_t version)
+{
+    assert_true(f->n_opset_import < 4);
+    Onnx__OperatorSetIdProto *o = mb_alloc(b, sizeof(*o));
+    onnx__operator_set_id_proto__init(o);
+    o->has_domain = 1;
+    o->domain = mb_bin(b, domain);
+    o->has_version = 1;
+    o->version = version;
+    f->opset_import[f->n_opset_import++] = o;
+}
+
+Onnx__NodeProto *mb_fn_node(MB *b, Onnx__FunctionProto *f, const char *op, const char *name,
+                            const char *in, const char *out)
+{
+    assert_true(f->n_node < MB_CAP);
+    Onnx__NodeProto *n = new_node(b, op, name, in, out);
+    f->node[f->n_node++] = n;
+    return n;
+}
+
+Onnx__AttributeProto *mb_fn_attr(MB *b, Onnx__FunctionProto *f, const char *name, int type)
+{
+    assert_true(f->n_attribute_proto < MB_CAP);
+    Onnx__AttributeProto *a = mb_alloc(b, sizeof(*a));
+    onnx__attribute_proto__init(a);
+    a->has_name = 1;
+    a->name = mb_bin(b, name);
+    a->has_type = 1;
+    a->type = type;
+    f->attribute_proto[f->n_attribute_proto++] = a;
+    return a;
+}
+
+void mb_node_domain(MB *b, Onnx__NodeProto *n, const char *domain)
+{
+    n->has_domain = 1;
+    n->domain = mb_bin(b, domain);
+}
+
+Onnx__AttributeProto *mb_attr_ref(MB *b, Onnx__NodeProto *n, const char *name, int type,
+                                  const char *ref)
+{
+    Onnx__AttributeProto *a = mb_attr(b, n, name, type);
+    a->has_ref_attr_name = 1;
+    a->ref_attr_name = mb_bin(b, ref);
+    return a;
 }
 
 Onnx__AttributeProto *mb_attr(MB *b, Onnx__NodeProto *n, const char *name, int type)

@@ -47,6 +47,20 @@ Onnx__AttributeProto *mb_attr(MB *b, Onnx__NodeProto *n, const char *name, int t
 void mb_attr_float(MB *b, Onnx__NodeProto *n, const char *name, float v);
 void mb_attr_int(MB *b, Onnx__NodeProto *n, const char *name, int64_t v);
 void mb_attr_ints(MB *b, Onnx__NodeProto *n, const char *name, size_t k, const int64_t *v);
+/* A model-local function (appended to the model) with formal inputs and
+ * outputs as "a,b". */
+Onnx__FunctionProto *mb_function(MB *b, const char *domain, const char *name, const char *in,
+                                 const char *out);
+void mb_fn_opset(MB *b, Onnx__FunctionProto *f, const char *domain, int64_t version);
+/* Appends a node in the default domain to function f's body. */
+Onnx__NodeProto *mb_fn_node(MB *b, Onnx__FunctionProto *f, const char *op, const char *name,
+                            const char *in, const char *out);
+/* Appends an attribute with a default value to f (set its value after). */
+Onnx__AttributeProto *mb_fn_attr(MB *b, Onnx__FunctionProto *f, const char *name, int type);
+void mb_node_domain(MB *b, Onnx__NodeProto *n, const char *domain);
+/* Appends to n an attribute referring to the function attribute ref. */
+Onnx__AttributeProto *mb_attr_ref(MB *b, Onnx__NodeProto *n, const char *name, int type,
+                                  const char *ref);
 /* Serializes the model into the builder's arena. */
 uint8_t *mb_pack(MB *b, size_t *len);
 
