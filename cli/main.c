@@ -24,7 +24,9 @@ static const char shape_help[] =
     "  --max-bytes N            largest model file, total constant data and activation\n"
     "                           arena (default 4G; suffixes K, M, G)\n"
     "  --max-elements N         largest tensor in elements (default 1G)\n"
-    "  --max-nodes N            most nodes, and values of each kind (default 1M)\n";
+    "  --max-nodes N            most nodes, and values of each kind (default 1M)\n"
+    "  --max-call-depth N       model-local functions nested deeper are refused\n"
+    "                           (default 64, at most 256)\n";
 
 static const Command commands[] = {
     {"compile",
@@ -216,6 +218,10 @@ static int parse_args(int argc, char **argv, Options *o)
         } else if (strcmp(a, "--max-nodes") == 0 && next) {
             if (!parse_size(argv[++i], &o->limits.max_nodes))
                 return usage_error("bad --max-nodes '%s'", argv[i]);
+        } else if (strcmp(a, "--max-call-depth") == 0 && next) {
+            if (!parse_size(argv[++i], &o->limits.max_call_depth) ||
+                o->limits.max_call_depth < 1 || o->limits.max_call_depth > 256)
+                return usage_error("bad --max-call-depth '%s' (1 to 256)", argv[i]);
         } else if (strcmp(a, "--reference-kernels") == 0) {
             o->reference_kernels = true;
         } else if (strcmp(a, "--trace") == 0) {
