@@ -41,25 +41,6 @@ RT_API void rt_copy_f32(float *restrict y, const float *restrict x, const RtCopy
     }
 }
 
-/* Source index along one axis for output index i, or -1 (constant padding). */
-static inline RT_UNUSED long long rt_pad_src(long long i, long long begin, long long len, int mode)
-{
-    long long s = i - begin;
-    if (s >= 0 && s < len)
-        return s;
-    if (len <= 0 || mode == RT_PAD_CONSTANT)
-        return -1;
-    if (mode == RT_PAD_EDGE)
-        return s < 0 ? 0 : len - 1;
-    if (mode == RT_PAD_WRAP)
-        return ((s % len) + len) % len;
-    if (len == 1)   /* reflect */
-        return 0;
-    long long period = 2 * (len - 1);
-    long long r = ((s % period) + period) % period;
-    return r < len ? r : period - r;
-}
-
 /* x (xdims) -> y (ydims) padded per p (see RtPadParams). */
 RT_API void rt_pad_f32(float *restrict y, const float *restrict x, const RtPadParams *p)
 {

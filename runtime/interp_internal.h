@@ -27,6 +27,8 @@ bool interp_output_f32(Interp *st, const Node *n, int k, float **out);
 /* The same for data of any element type. */
 bool interp_input_any(Interp *st, const Node *n, int k, const void **out);
 bool interp_output_any(Interp *st, const Node *n, int k, void **out);
+/* The data movement ops through ir_copy_geom, any element type. */
+bool interp_run_copies(Interp *st, const Node *n);
 /* interp_typed.c: runs node n whose data is not all f32 (ir_node_is_f32) on the
  * typed kernels, or fails naming the op and element type it cannot run. */
 bool interp_run_typed(Interp *st, const Node *n);

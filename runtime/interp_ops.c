@@ -101,7 +101,7 @@ static bool run_variadic(Interp *st, const Node *n, int op)
     return true;
 }
 
-static bool run_copies(Interp *st, const Node *n)
+bool interp_run_copies(Interp *st, const Node *n)
 {
     int cnt = ir_copy_geom(st->g, n, NULL, 0, st->d);
     if (cnt < 0)
@@ -111,9 +111,9 @@ static bool run_copies(Interp *st, const Node *n)
         return diag_fail(st->d, ST_NOMEM, n, "out of memory");
     bool ok = ir_copy_geom(st->g, n, cg, cnt, st->d) >= 0;
     for (int i = 0; ok && i < cnt; i++) {
-        const float *x;
-        float *y;
-        ok = interp_input_f32(st, n, cg[i].src, &x) && interp_output_f32(st, n, cg[i].dst, &y);
+        const void *x;
+        void *y;
+        ok = interp_input_any(st, n, cg[i].src, &x) && interp_output_any(st, n, cg[i].dst, &y);
         if (!ok)
             break;
         RtCopyParams p;
@@ -124,12 +124,16 @@ static bool run_copies(Interp *st, const Node *n)
         }
         p.xoff = cg[i].xoff;
         p.yoff = cg[i].yoff;
-        rt_copy_f32(y, x, &p);
+        DType t = st->g->tensors[n->out[cg[i].dst]].dtype;
+        if (t == DT_F32)   /* the kernel the emitted code calls for f32 */
+            rt_copy_f32(y, x, &p);
+        else
+            rt_copy_any(y, x, (int)dtype_size(t), &p);
     }
     /* an output of size 0 is never touched by a copy: bind it anyway */
     for (int k = 0; ok && k < n->n_out; k++) {
-        float *y;
-        ok = interp_output_f32(st, n, k, &y);
+        void *y;
+        ok = n->out[k] < 0 || interp_output_any(st, n, k, &y);
     }
     free(cg);
     return ok;
@@ -352,7 +356,7 @@ bool interp_run_op(Interp *st, const Node *n, bool *act_done)
     case OP_GATHER:
     case OP_DEPTH_TO_SPACE:
     case OP_SPACE_TO_DEPTH:
-        return run_copies(st, n);
+        return interp_run_copies(st, n);
     case OP_PAD:
         return run_pad(st, n);
     case OP_POW:

@@ -77,39 +77,6 @@ static bool run_cast(Interp *st, const Node *n)
     return true;
 }
 
-static bool run_copies(Interp *st, const Node *n)
-{
-    int cnt = ir_copy_geom(st->g, n, NULL, 0, st->d);
-    if (cnt < 0)
-        return false;
-    CopyGeom *cg = calloc((size_t)(cnt ? cnt : 1), sizeof *cg);
-    if (!cg)
-        return diag_fail(st->d, ST_NOMEM, n, "out of memory");
-    bool ok = ir_copy_geom(st->g, n, cg, cnt, st->d) >= 0;
-    for (int i = 0; ok && i < cnt; i++) {
-        const void *x;
-        void *y;
-        ok = interp_input_any(st, n, cg[i].src, &x) && interp_output_any(st, n, cg[i].dst, &y);
-        if (!ok)
-            break;
-        RtCopyParams p;
-        for (int d = 0; d < RT_MAX_RANK; d++) {
-            p.dims[d] = cg[i].dims[d];
-            p.xs[d] = cg[i].xs[d];
-            p.ys[d] = cg[i].ys[d];
-        }
-        p.xoff = cg[i].xoff;
-        p.yoff = cg[i].yoff;
-        rt_copy_any(y, x, (int)dtype_size(st->g->tensors[n->out[cg[i].dst]].dtype), &p);
-    }
-    for (int k = 0; ok && k < n->n_out; k++) {   /* bind empty outputs too */
-        void *y;
-        ok = n->out[k] < 0 || interp_output_any(st, n, k, &y);
-    }
-    free(cg);
-    return ok;
-}
-
 static bool run_pad(Interp *st, const Node *n)
 {
     PadGeom pg;
@@ -295,7 +262,7 @@ bool interp_run_typed(Interp *st, const Node *n)
     case OP_EXPAND:
     case OP_DEPTH_TO_SPACE:
     case OP_SPACE_TO_DEPTH:
-        return run_copies(st, n);
+        return interp_run_copies(st, n);
     case OP_PAD:
         return run_pad(st, n);
     case OP_ADD:

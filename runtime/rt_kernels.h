@@ -104,6 +104,26 @@ typedef struct RtPadParams {
     float value;               /* RT_PAD_CONSTANT */
 } RtPadParams;
 
+/* Pad: the source index along one axis for output index i, or -1 (constant
+ * padding); shared by rt_pad_f32 and rt_pad_any. */
+static inline RT_UNUSED long long rt_pad_src(long long i, long long begin, long long len, int mode)
+{
+    long long s = i - begin;
+    if (s >= 0 && s < len)
+        return s;
+    if (len <= 0 || mode == RT_PAD_CONSTANT)
+        return -1;
+    if (mode == RT_PAD_EDGE)
+        return s < 0 ? 0 : len - 1;
+    if (mode == RT_PAD_WRAP)
+        return ((s % len) + len) % len;
+    if (len == 1)   /* reflect */
+        return 0;
+    long long period = 2 * (len - 1);
+    long long r = ((s % period) + period) % period;
+    return r < len ? r : period - r;
+}
+
 /* Reduction of x (dims) into y: ys is y's stride along each x axis, 0 where
  * reduced; count elements fall into each y element. */
 enum { RT_RED_SUM = 0, RT_RED_MEAN = 1, RT_RED_MAX = 2 };

@@ -689,29 +689,6 @@ RT_API void rt_copy_any(void *restrict y, const void *restrict x, int esize, con
     }
 }
 
-/* Source index along one axis for output index i, or -1 (constant padding);
- * the same rule as copy.c's, kept here so this file stands alone. */
-static inline RT_UNUSED long long rt_ty_pad_src(long long i, long long begin, long long len,
-                                                int mode)
-{
-    const long long s = i - begin;
-    if (s >= 0 && s < len)
-        return s;
-    if (len <= 0 || mode == RT_PAD_CONSTANT)
-        return -1;
-    if (mode == RT_PAD_EDGE)
-        return s < 0 ? 0 : len - 1;
-    if (mode == RT_PAD_WRAP)
-        return ((s % len) + len) % len;
-    if (len == 1)   /* reflect */
-        return 0;
-    const long long period = 2 * (len - 1);
-    const long long r = ((s % period) + period) % period;
-    return r < len ? r : period - r;
-}
-
-/* x (xdims) -> y (ydims) padded per p, elements of esize bytes; constant
- * padding is *value (esize bytes), or zero bytes when value is NULL. */
 RT_API void rt_pad_any(void *restrict y, const void *restrict x, int esize, const RtPadParams *p,
                        const void *value)
 {
@@ -729,7 +706,7 @@ RT_API void rt_pad_any(void *restrict y, const void *restrict x, int esize, cons
         long long off = 0;
         int inside = 1;
         for (int d = 0; d < RT_MAX_RANK && inside; d++) {
-            const long long src = rt_ty_pad_src(idx[d], p->begin[d], p->xdims[d], p->mode);
+            const long long src = rt_pad_src(idx[d], p->begin[d], p->xdims[d], p->mode);
             if (src < 0)
                 inside = 0;
             else
