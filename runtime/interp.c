@@ -124,7 +124,7 @@ bool interp_output_f32(Interp *st, const Node *n, int k, float **out)
 
 /* Fails when kernel output y (ny bytes) overlaps input x: the kernels taking
  * restrict pointers need them apart, so this is a planner bug. */
-bool interp_check_apart(Interp *st, const Node *n, const float *y, const float *x, int k)
+bool interp_check_apart(Interp *st, const Node *n, const void *y, const void *x, int k)
 {
     const Tensor *ty = &st->g->tensors[n->out[0]];
     const Tensor *tx = &st->g->tensors[n->in[k]];
@@ -166,21 +166,11 @@ static bool run_conv(Interp *st, const Node *n, float *y)
 static bool run_maxpool(Interp *st, const Node *n, float *y)
 {
     ConvGeom cg;
+    RtConvParams p;
     const float *x = NULL;
     if (!ir_pool_geom(st->g, n, &cg, st->d) || !interp_input_f32(st, n, 0, &x) ||
-        !interp_check_apart(st, n, y, x, 0))
+        !interp_check_apart(st, n, y, x, 0) || !interp_conv_params(st, n, &cg, &p))
         return false;
-    int64_t v[] = {cg.n, cg.c, cg.h, cg.w, cg.oh, cg.ow, cg.kh, cg.kw, cg.sh, cg.sw,
-                   cg.dh, cg.dw, cg.pt, cg.pl};
-    for (size_t i = 0; i < ARRAY_LEN(v); i++)
-        if (!interp_fits_int(v[i]))
-            return diag_fail(st->d, ST_LIMIT, n, "a dimension does not fit an int");
-    RtConvParams p = {
-        .n = (int)cg.n, .c = (int)cg.c, .h = (int)cg.h, .w = (int)cg.w,
-        .m = (int)cg.c, .oh = (int)cg.oh, .ow = (int)cg.ow, .kh = (int)cg.kh, .kw = (int)cg.kw,
-        .sh = (int)cg.sh, .sw = (int)cg.sw, .dh = (int)cg.dh, .dw = (int)cg.dw,
-        .pt = (int)cg.pt, .pl = (int)cg.pl, .group = 1, .act = interp_act_to_rt(n->act),
-    };
     rt_maxpool2d_f32(y, x, &p);
     return true;
 }
@@ -296,17 +286,17 @@ bool interp_run_binary(Interp *st, const Node *n, float *y, int op)
 
 /* Identity and the f32 forms of Reshape / Squeeze / Unsqueeze: the bytes stay,
  * only the shape changes. memmove: the planner may give both the same slot. */
-bool interp_run_memmove(Interp *st, const Node *n, float *y)
+bool interp_run_memmove(Interp *st, const Node *n, void *y)
 {
-    const float *x = NULL;
-    if (!interp_input_f32(st, n, 0, &x))
+    const void *x = NULL;
+    if (!interp_input_any(st, n, 0, &x))
         return false;
     int64_t nx = ir_nbytes(&st->g->tensors[n->in[0]]);
     int64_t ny = ir_nbytes(&st->g->tensors[n->out[0]]);
     if (nx != ny)
         return diag_fail(st->d, ST_INTERNAL, n, "copy of %lld bytes into %lld", (long long)nx,
                          (long long)ny);
-    if (y != x)
+    if (y != x && ny > 0)
         memmove(y, x, (size_t)ny);
     return true;
 }

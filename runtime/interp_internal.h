@@ -27,20 +27,23 @@ bool interp_output_f32(Interp *st, const Node *n, int k, float **out);
 /* The same for data of any element type. */
 bool interp_input_any(Interp *st, const Node *n, int k, const void **out);
 bool interp_output_any(Interp *st, const Node *n, int k, void **out);
-/* The data movement ops through ir_copy_geom, any element type. */
+/* The data movement ops through ir_copy_geom, and the reductions, any element type. */
 bool interp_run_copies(Interp *st, const Node *n);
+bool interp_run_reduce(Interp *st, const Node *n);
+/* RtConvParams from a ConvGeom (ST_LIMIT when a dim does not fit an int). */
+bool interp_conv_params(Interp *st, const Node *n, const ConvGeom *cg, RtConvParams *p);
 /* interp_typed.c: runs node n whose data is not all f32 (ir_node_is_f32) on the
  * typed kernels, or fails naming the op and element type it cannot run. */
 bool interp_run_typed(Interp *st, const Node *n);
 /* Fails (ST_INTERNAL) when output 0's buffer y overlaps input k's x. */
-bool interp_check_apart(Interp *st, const Node *n, const float *y, const float *x, int k);
+bool interp_check_apart(Interp *st, const Node *n, const void *y, const void *x, int k);
 /* Element strides of t broadcast to y's shape at rank RT_MAX_RANK. */
 bool interp_broadcast_strides(Interp *st, const Node *n, const Tensor *t, const Tensor *y,
                               long long *s);
 /* Add/Sub/Mul/Div of inputs 0 and 1 into y with RT_BIN_* op. */
 bool interp_run_binary(Interp *st, const Node *n, float *y, int op);
 /* y = x (input 0) byte for byte: Identity, Reshape, Flatten, ... */
-bool interp_run_memmove(Interp *st, const Node *n, float *y);
+bool interp_run_memmove(Interp *st, const Node *n, void *y);
 /* True when some output of n is read or is a graph output. */
 bool interp_outputs_used(const Interp *st, const Node *n);
 

@@ -160,7 +160,7 @@ static bool run_pad(Interp *st, const Node *n)
     return true;
 }
 
-static bool conv_params(Interp *st, const Node *n, const ConvGeom *cg, RtConvParams *p)
+bool interp_conv_params(Interp *st, const Node *n, const ConvGeom *cg, RtConvParams *p)
 {
     int64_t v[] = {cg->n, cg->c, cg->h, cg->w, cg->m, cg->oh, cg->ow, cg->kh, cg->kw, cg->sh,
                    cg->sw, cg->dh, cg->dw, cg->pt, cg->pl, cg->pb, cg->pr, cg->group};
@@ -184,7 +184,7 @@ static bool run_pool(Interp *st, const Node *n)
     const float *x;
     float *y;
     int64_t cip = 0;
-    if (!ir_pool_geom(st->g, n, &cg, st->d) || !conv_params(st, n, &cg, &p) ||
+    if (!ir_pool_geom(st->g, n, &cg, st->d) || !interp_conv_params(st, n, &cg, &p) ||
         !ir_attr_int(n, "count_include_pad", 0, &cip, st->d) || !interp_input_f32(st, n, 0, &x) ||
         !interp_output_f32(st, n, 0, &y) || !interp_check_apart(st, n, y, x, 0))
         return false;
@@ -201,7 +201,7 @@ static bool run_conv_transpose(Interp *st, const Node *n)
     RtConvParams p;
     const float *x, *w, *b = NULL;
     float *y;
-    if (!ir_conv_transpose_geom(st->g, n, &cg, st->d) || !conv_params(st, n, &cg, &p) ||
+    if (!ir_conv_transpose_geom(st->g, n, &cg, st->d) || !interp_conv_params(st, n, &cg, &p) ||
         !interp_input_f32(st, n, 0, &x) || !interp_input_f32(st, n, 1, &w) ||
         (n->n_in > 2 && n->in[2] >= 0 && !interp_input_f32(st, n, 2, &b)) ||
         !interp_output_f32(st, n, 0, &y) || !interp_check_apart(st, n, y, x, 0))
@@ -273,14 +273,14 @@ static bool run_matmul(Interp *st, const Node *n)
     return true;
 }
 
-static bool run_reduce(Interp *st, const Node *n)
+bool interp_run_reduce(Interp *st, const Node *n)
 {
     ReduceGeom rg;
     bool known;
-    const float *x;
-    float *y;
-    if (!ir_reduce_geom(st->g, n, &rg, &known, st->d) || !interp_input_f32(st, n, 0, &x) ||
-        !interp_output_f32(st, n, 0, &y))
+    const void *x;
+    void *y;
+    if (!ir_reduce_geom(st->g, n, &rg, &known, st->d) || !interp_input_any(st, n, 0, &x) ||
+        !interp_output_any(st, n, 0, &y))
         return false;
     if (!known)
         return diag_fail(st->d, ST_UNSUPPORTED, n, "axes must be constant");
@@ -295,7 +295,11 @@ static bool run_reduce(Interp *st, const Node *n)
         p.dims[d] = rg.dims[d];
         p.ys[d] = rg.ys[d];
     }
-    rt_reduce_f32(y, x, &p);
+    DType t = st->g->tensors[n->in[0]].dtype;
+    if (t == DT_F32)   /* the kernel the emitted code calls for f32 */
+        rt_reduce_f32(y, x, &p);
+    else
+        rt_reduce_any(y, x, (int)t, &p);
     return true;
 }
 
@@ -384,7 +388,7 @@ bool interp_run_op(Interp *st, const Node *n, bool *act_done)
     case OP_REDUCE_MEAN:
     case OP_REDUCE_SUM:
     case OP_REDUCE_MAX:
-        return run_reduce(st, n);
+        return interp_run_reduce(st, n);
     case OP_SOFTMAX:
     case OP_LOG_SOFTMAX:
     case OP_BATCHNORM:

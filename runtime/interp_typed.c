@@ -29,28 +29,13 @@ static bool unsupported(Interp *st, const Node *n)
                      op_name(n->op), dtype_name(t->dtype));
 }
 
-/* y = x byte for byte (the planner may give both one slot). */
-static bool run_move(Interp *st, const Node *n)
-{
-    const void *x;
-    void *y;
-    if (!interp_input_any(st, n, 0, &x) || !interp_output_any(st, n, 0, &y))
-        return false;
-    int64_t nx = ir_nbytes(&st->g->tensors[n->in[0]]);
-    int64_t ny = ir_nbytes(&st->g->tensors[n->out[0]]);
-    if (nx != ny)
-        return diag_fail(st->d, ST_INTERNAL, n, "copy of %lld bytes into %lld", (long long)nx,
-                         (long long)ny);
-    if (y != x && ny > 0)
-        memmove(y, x, (size_t)ny);
-    return true;
-}
-
 /* Dropout at inference (or training with ratio 0): y = x, and the mask, when
  * read, all true. */
 static bool run_dropout(Interp *st, const Node *n)
 {
-    if (st->uses[n->out[0]] > 0 && !run_move(st, n))
+    void *y;
+    if (st->uses[n->out[0]] > 0 &&
+        !(interp_output_any(st, n, 0, &y) && interp_run_memmove(st, n, y)))
         return false;
     if (n->n_out > 1 && n->out[1] >= 0 && st->uses[n->out[1]] > 0) {
         void *mask;
@@ -185,30 +170,6 @@ static bool run_unary(Interp *st, const Node *n)
     return true;
 }
 
-static bool run_reduce(Interp *st, const Node *n)
-{
-    ReduceGeom rg;
-    bool known;
-    const void *x;
-    void *y;
-    if (!ir_reduce_geom(st->g, n, &rg, &known, st->d) || !interp_input_any(st, n, 0, &x) ||
-        !interp_output_any(st, n, 0, &y))
-        return false;
-    if (!known)
-        return diag_fail(st->d, ST_UNSUPPORTED, n, "axes must be constant");
-    if (rg.noop)
-        return run_move(st, n);
-    RtReduceParams p = {.ny = ir_numel(&st->g->tensors[n->out[0]]), .count = rg.count,
-                        .op = n->op == OP_REDUCE_MAX ? RT_RED_MAX
-                              : n->op == OP_REDUCE_MEAN ? RT_RED_MEAN : RT_RED_SUM};
-    for (int d = 0; d < RT_MAX_RANK; d++) {
-        p.dims[d] = rg.dims[d];
-        p.ys[d] = rg.ys[d];
-    }
-    rt_reduce_any(y, x, dt_of(st, n->in[0]), &p);
-    return true;
-}
-
 /* 2-D MaxPool of any type, with the Indices output when it is read. */
 static bool run_maxpool(Interp *st, const Node *n)
 {
@@ -222,17 +183,10 @@ static bool run_maxpool(Interp *st, const Node *n)
     if (n->n_out > 1 && n->out[1] >= 0 && st->uses[n->out[1]] > 0 &&
         !interp_output_any(st, n, 1, &ind))
         return false;
-    int64_t v[] = {cg.n, cg.c, cg.h, cg.w, cg.oh, cg.ow, cg.kh, cg.kw, cg.sh, cg.sw,
-                   cg.dh, cg.dw, cg.pt, cg.pl};
-    for (size_t i = 0; i < ARRAY_LEN(v); i++)
-        if (!interp_fits_int(v[i]))
-            return diag_fail(st->d, ST_LIMIT, n, "a dimension does not fit an int");
-    RtConvParams p = {
-        .n = (int)cg.n, .c = (int)cg.c, .h = (int)cg.h, .w = (int)cg.w,
-        .m = (int)cg.c, .oh = (int)cg.oh, .ow = (int)cg.ow, .kh = (int)cg.kh, .kw = (int)cg.kw,
-        .sh = (int)cg.sh, .sw = (int)cg.sw, .dh = (int)cg.dh, .dw = (int)cg.dw,
-        .pt = (int)cg.pt, .pl = (int)cg.pl, .group = 1, .act = RT_ACT_NONE,
-    };
+    RtConvParams p;
+    if (!interp_conv_params(st, n, &cg, &p))
+        return false;
+    p.act = RT_ACT_NONE;   /* applied below, on f32 data only */
     rt_maxpool2d_any(y, ind, x, dt_of(st, n->in[0]), &p, (int)order);
     if (n->act != ACT_NONE)
         rt_unary_f32(y, y, ir_numel(&st->g->tensors[n->out[0]]), interp_act_to_rt(n->act));
@@ -248,8 +202,10 @@ bool interp_run_typed(Interp *st, const Node *n)
     case OP_RESHAPE:
     case OP_SQUEEZE:
     case OP_UNSQUEEZE:
-    case OP_FLATTEN:
-        return run_move(st, n);
+    case OP_FLATTEN: {
+        void *y;
+        return interp_output_any(st, n, 0, &y) && interp_run_memmove(st, n, y);
+    }
     case OP_DROPOUT:
         return run_dropout(st, n);
     case OP_CAST:
@@ -278,7 +234,7 @@ bool interp_run_typed(Interp *st, const Node *n)
     case OP_REDUCE_MAX:
     case OP_REDUCE_SUM:
     case OP_REDUCE_MEAN:
-        return run_reduce(st, n);
+        return interp_run_reduce(st, n);
     case OP_MAXPOOL:
         return run_maxpool(st, n);
     default:
