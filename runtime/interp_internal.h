@@ -30,6 +30,8 @@ bool interp_output_any(Interp *st, const Node *n, int k, void **out);
 /* The data movement ops through ir_copy_geom, and the reductions, any element type. */
 bool interp_run_copies(Interp *st, const Node *n);
 bool interp_run_reduce(Interp *st, const Node *n);
+/* y = in0 op in1 op ... with broadcasting (RT_BIN_* op), any element types. */
+bool interp_run_variadic(Interp *st, const Node *n, int op);
 /* RtConvParams from a ConvGeom (ST_LIMIT when a dim does not fit an int). */
 bool interp_conv_params(Interp *st, const Node *n, const ConvGeom *cg, RtConvParams *p);
 /* interp_typed.c: runs node n whose data is not all f32 (ir_node_is_f32) on the

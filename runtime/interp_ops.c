@@ -53,40 +53,40 @@ static bool run_unary(Interp *st, const Node *n)
     return true;
 }
 
-/* y = in0 op in1 op in2 ... (broadcasting); y may only alias an input that
- * has y's shape and is read first. */
-static bool run_variadic(Interp *st, const Node *n, int op)
+/* y = in0 op in1 op in2 ... (broadcasting), any element types; y may only
+ * alias an input that has y's shape and is read first. f32 data takes the f32
+ * kernel the emitted code calls. */
+bool interp_run_variadic(Interp *st, const Node *n, int op)
 {
     const Graph *g = st->g;
     const Tensor *ty = &g->tensors[n->out[0]];
-    float *y;
-    if (!interp_output_f32(st, n, 0, &y))
+    bool f32 = ir_node_is_f32(g, n, NULL);
+    void *y;
+    if (!interp_output_any(st, n, 0, &y))
         return false;
     if (n->n_in == 1) {
-        const float *x;
-        if (!interp_input_f32(st, n, 0, &x))
+        const void *x;
+        if (!interp_input_any(st, n, 0, &x))
             return false;
-        RtCopyParams p;
-        memset(&p, 0, sizeof p);
-        for (int i = 0; i < RT_MAX_RANK; i++)
-            p.dims[i] = 1;
-        p.dims[RT_MAX_RANK - 1] = ir_numel(ty);
-        p.xs[RT_MAX_RANK - 1] = p.ys[RT_MAX_RANK - 1] = 1;
-        if (x != y)
-            rt_copy_f32(y, x, &p);
+        DType tx = g->tensors[n->in[0]].dtype;
+        if (x != y && tx == ty->dtype && ir_nbytes(ty) > 0)
+            memmove(y, x, (size_t)ir_nbytes(ty));
+        else if (x != y)
+            rt_cast_any(y, (int)ty->dtype, x, (int)tx, ir_numel(ty), 1, 0);
         return true;
     }
     for (int k = 1; k < n->n_in; k++) {
-        const float *a, *b;
+        const void *a, *b;
         const Tensor *ta = k == 1 ? &g->tensors[n->in[0]] : ty;
-        if (!interp_input_f32(st, n, k, &b))
+        if (!interp_input_any(st, n, k, &b))
             return false;
-        if (k == 1 && !interp_input_f32(st, n, 0, &a))
+        if (k == 1 && !interp_input_any(st, n, 0, &a))
             return false;
         if (k > 1)
             a = y;
         for (int j = k; j < n->n_in; j++)   /* a later input must not be overwritten */
-            if (st->g->tensors[n->in[j]].kind != TK_CONST && st->buf[n->in[j]] == y && k > 1)
+            if (g->tensors[n->in[j]].kind != TK_CONST && st->buf[n->in[j]] == y &&
+                (k > 1 || j > 1))
                 return diag_fail(st->d, ST_INTERNAL, n, "output aliases a later input");
         RtBinaryParams p = {.op = op, .act = RT_ACT_NONE};
         if (!interp_broadcast_strides(st, n, ta, ty, p.sa) ||
@@ -96,7 +96,11 @@ static bool run_variadic(Interp *st, const Node *n, int op)
             int ax = d - (RT_MAX_RANK - ty->rank);
             p.dims[d] = ax >= 0 ? ty->dims[ax] : 1;
         }
-        rt_binary_f32(y, a, b, &p);
+        if (f32)
+            rt_binary_f32(y, a, b, &p);
+        else
+            rt_binary_any(y, (int)ty->dtype, a, (int)ta->dtype, b,
+                          (int)g->tensors[n->in[k]].dtype, &p);
     }
     return true;
 }
@@ -364,15 +368,15 @@ bool interp_run_op(Interp *st, const Node *n, bool *act_done)
     case OP_PAD:
         return run_pad(st, n);
     case OP_POW:
-        return run_variadic(st, n, RT_BIN_POW);
+        return interp_run_variadic(st, n, RT_BIN_POW);
     case OP_MAX:
-        return run_variadic(st, n, RT_BIN_MAX);
+        return interp_run_variadic(st, n, RT_BIN_MAX);
     case OP_MIN:
-        return run_variadic(st, n, RT_BIN_MIN);
+        return interp_run_variadic(st, n, RT_BIN_MIN);
     case OP_SUM:
-        return run_variadic(st, n, RT_BIN_ADD);
+        return interp_run_variadic(st, n, RT_BIN_ADD);
     case OP_PRELU:
-        return run_variadic(st, n, RT_BIN_PRELU);
+        return interp_run_variadic(st, n, RT_BIN_PRELU);
     case OP_AVERAGEPOOL:
     case OP_GLOBAL_AVERAGEPOOL:
     case OP_GLOBAL_MAXPOOL:

@@ -105,48 +105,6 @@ static int binary_code(OpKind op)
     }
 }
 
-/* y = in0 op in1 op in2 ... with broadcasting; one input is a copy. */
-static bool run_binary(Interp *st, const Node *n)
-{
-    const Graph *g = st->g;
-    const Tensor *ty = &g->tensors[n->out[0]];
-    void *y;
-    if (!interp_output_any(st, n, 0, &y))
-        return false;
-    if (n->n_in == 1) {
-        const void *x;
-        if (!interp_input_any(st, n, 0, &x))
-            return false;
-        if (x != y)
-            rt_cast_any(y, (int)ty->dtype, x, dt_of(st, n->in[0]), ir_numel(ty), 1, 0);
-        return true;
-    }
-    for (int k = 1; k < n->n_in; k++) {
-        const void *a, *b;
-        const Tensor *ta = k == 1 ? &g->tensors[n->in[0]] : ty;
-        if (!interp_input_any(st, n, k, &b))
-            return false;
-        if (k == 1 && !interp_input_any(st, n, 0, &a))
-            return false;
-        if (k > 1)
-            a = y;
-        for (int j = k; j < n->n_in; j++)   /* a later input must not be overwritten */
-            if (g->tensors[n->in[j]].kind != TK_CONST && st->buf[n->in[j]] == y &&
-                (k > 1 || j > 1))
-                return diag_fail(st->d, ST_INTERNAL, n, "output aliases a later input");
-        RtBinaryParams p = {.op = binary_code(n->op), .act = RT_ACT_NONE};
-        if (!interp_broadcast_strides(st, n, ta, ty, p.sa) ||
-            !interp_broadcast_strides(st, n, &g->tensors[n->in[k]], ty, p.sb))
-            return false;
-        for (int d = 0; d < RT_MAX_RANK; d++) {
-            int ax = d - (RT_MAX_RANK - ty->rank);
-            p.dims[d] = ax >= 0 ? ty->dims[ax] : 1;
-        }
-        rt_binary_any(y, (int)ty->dtype, a, (int)ta->dtype, b, dt_of(st, n->in[k]), &p);
-    }
-    return true;
-}
-
 static bool run_unary(Interp *st, const Node *n)
 {
     const void *x;
@@ -230,7 +188,7 @@ bool interp_run_typed(Interp *st, const Node *n)
     case OP_MIN:
     case OP_SUM:
     case OP_PRELU:
-        return run_binary(st, n);
+        return interp_run_variadic(st, n, binary_code(n->op));
     case OP_REDUCE_MAX:
     case OP_REDUCE_SUM:
     case OP_REDUCE_MEAN:
