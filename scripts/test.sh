@@ -13,19 +13,19 @@ bash scripts/install-deps.sh
 jobs=$(nproc)
 
 echo "== gcc build and tests (build/)"
-CC=gcc cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+CC=gcc cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONNXC_WERROR=ON
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
 
 echo "== clang build and tests (build-clang/)"
-CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo
+CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONNXC_WERROR=ON
 cmake --build build-clang -j"$jobs"
 # the conformance run (minutes) is left to the gcc and sanitizer passes
 ctest --test-dir build-clang --output-on-failure -j"$jobs" -LE conformance
 
 if [ "${SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== the test suite again under ASan + UBSan (build-asan/)"
-  CC=gcc cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONNXC_SANITIZE=ON
+  CC=gcc cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONNXC_WERROR=ON -DONNXC_SANITIZE=ON
   cmake --build build-asan -j"$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs"
