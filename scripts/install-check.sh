@@ -49,9 +49,12 @@ for entry in ${INSTALL_CHECK:-gcc:Release gcc:MinSizeRel clang:Release}; do
   fi
   (
     cd "$src"
+    times=""
     for t in "${steps[@]}"; do
       step=$(fill "$t" "$cc" "$type" "$prefix")
+      t0=$SECONDS
       eval "$step" > "$tmp/step.log" 2>&1 || { cat "$tmp/step.log"; fail "$entry: $step"; }
+      times+=" $((SECONDS - t0))"
       if grep -q 'warning:' "$tmp/step.log"; then
         grep -B2 -A6 'warning:' "$tmp/step.log"
         fail "$entry: warnings from: $step"
@@ -67,7 +70,8 @@ for entry in ${INSTALL_CHECK:-gcc:Release gcc:MinSizeRel clang:Release}; do
     else
       checked="a valid PGM (no pgm_ref to compare with)"
     fi
-    echo "install-check: $cc $type: built, installed, example built and run, out.pgm $checked ($((SECONDS - start)) s)"
+    echo "install-check: $cc $type: built, installed, example built and run, out.pgm $checked" \
+         "($((SECONDS - start)) s; per step:$times)"
   )
   rm -rf "${tmp:?}/$cc-$type"
 done
