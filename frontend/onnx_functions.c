@@ -155,13 +155,17 @@ static const char *bin_text(Bin b, char *buf, size_t size)
     return buf;
 }
 
-/* "domain.name" of function f, or its name in the default domain. */
+/* "domain.name" of function f, or its name in the default domain, cut at
+ * size - 1 bytes: callers give a short buffer on purpose (the recursion chain
+ * cuts each name). Testing snprintf's result tells gcc the cut is intended
+ * (-Wformat-truncation at -O2); it fails only on an encoding error. */
 static const char *fn_text(const Fn *f, char *buf, size_t size)
 {
     char dom[64], name[128];
     bin_text(f->domain, dom, sizeof dom);
     bin_text(f->p->name, name, sizeof name);
-    snprintf(buf, size, "%s%s%s", dom, *dom ? "." : "", name);
+    if (snprintf(buf, size, "%s%s%s", dom, *dom ? "." : "", name) < 0)
+        buf[0] = '\0';
     return buf;
 }
 

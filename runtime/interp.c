@@ -46,8 +46,11 @@ static bool overlaps(const void *p, int64_t np, const void *q, int64_t nq)
     return a < b + (uintptr_t)nq && b < a + (uintptr_t)np;
 }
 
+/* *out is NULL on failure: callers read it only on success, but gcc cannot see
+ * that diag_fail returns false (-Wmaybe-uninitialized at -O2). */
 bool interp_input_any(Interp *st, const Node *n, int k, const void **out)
 {
+    *out = NULL;
     if (k >= n->n_in || n->in[k] < 0)
         return diag_fail(st->d, ST_BAD_MODEL, n, "input %d is missing", k);
     const Tensor *t = &st->g->tensors[n->in[k]];
@@ -78,6 +81,7 @@ bool interp_input_f32(Interp *st, const Node *n, int k, const float **out)
  * its planned arena slot, or a new block) and returns it in *out. */
 bool interp_output_any(Interp *st, const Node *n, int k, void **out)
 {
+    *out = NULL;   /* as in interp_input_any */
     const Graph *g = st->g;
     if (k >= n->n_out || n->out[k] < 0)
         return diag_fail(st->d, ST_BAD_MODEL, n, "output %d is missing", k);

@@ -3,8 +3,11 @@
 # The whole test suite from a fresh clone: installs what is missing, then
 #  1. builds with gcc and -Werror and runs every test through ctest (cmocka unit
 #     tests, the end-to-end checks of emitted C, the emitted BasicUNet under valgrind);
-#  2. builds everything again with clang, also with -Werror, and runs the suite;
-#  3. builds and runs the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#  2. runs scripts/install-check.sh: the README's install commands as a user runs
+#     them (-Werror off), gcc Release and MinSizeRel and clang Release, each
+#     installed into a temporary prefix with examples/denoise built against it;
+#  3. builds everything again with clang, also with -Werror, and runs the suite;
+#  4. builds and runs the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #     (build-asan/: onnxc, the tests, and the emitted C of the e2e tests all carry
 #     the sanitizers; leaks fail too). SKIP_SANITIZE=1 skips this step.
 set -euo pipefail
@@ -13,19 +16,22 @@ bash scripts/install-deps.sh
 jobs=$(nproc)
 
 echo "== gcc build and tests (build/)"
-CC=gcc cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+CC=gcc cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONNXC_WERROR=ON
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
 
+echo "== the README's install, as a user (scripts/install-check.sh)"
+bash scripts/install-check.sh
+
 echo "== clang build and tests (build-clang/)"
-CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo
+CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONNXC_WERROR=ON
 cmake --build build-clang -j"$jobs"
 # the conformance run (minutes) is left to the gcc and sanitizer passes
 ctest --test-dir build-clang --output-on-failure -j"$jobs" -LE conformance
 
 if [ "${SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== the test suite again under ASan + UBSan (build-asan/)"
-  CC=gcc cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONNXC_SANITIZE=ON
+  CC=gcc cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONNXC_WERROR=ON -DONNXC_SANITIZE=ON
   cmake --build build-asan -j"$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs"

@@ -49,7 +49,8 @@ function(onnxc_e2e variant model data_dir batch)
   target_compile_definitions(e2e_${name} PRIVATE
     "E2E_HEADER=\"${name}.h\"" E2E_RUN=${name}_run E2E_RUN_WS=${name}_run_ws
     E2E_WS_BYTES=${upper}_WORKSPACE_BYTES E2E_WS_ALIGN=${upper}_WORKSPACE_ALIGN)
-  # emitted code must link with -lm alone; our warning set (with -Werror) applies
+  # emitted code must link with -lm alone; our warning set applies (-Werror with ONNXC_WERROR;
+  # e2e_strict_* below compile the BasicUNet file with -Werror always)
   target_link_libraries(e2e_${name} PRIVATE onnxc_warnings m)
   add_test(NAME e2e_${name} COMMAND e2e_${name} ${in} ${out} ${e2e_tol_${variant}})
   set(E2E_NAME ${name} PARENT_SCOPE)
