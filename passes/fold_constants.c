@@ -420,6 +420,9 @@ static FoldResult fold_slice(Graph *g, const Node *n, Diag *d) {
         }
         seen[a] = true;
         int64_t dim = x->dims[a], st = nst >= 0 ? steps[i] : 1, s = starts[i], e = ends[i];
+        /* a step past the axis picks the same elements; clamped, the length
+         * arithmetic below cannot overflow (INT64_MIN, INT64_MAX) */
+        st = clamp64(st, -(dim + 1), dim + 1);
         if (st == 0) {
             diag_fail(d, ST_BAD_MODEL, n, "step 0 on axis %d", a);
             return FOLD_ERROR;

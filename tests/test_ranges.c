@@ -145,6 +145,21 @@ static MB *slice(const int64_t *axes, const int64_t *steps, int k)
     return b;
 }
 
+/* The same Slice on constant data: fold_constants evaluates it. */
+static MB *slice_const(const int64_t *axes, const int64_t *steps)
+{
+    MB *b = mb_new(13);
+    mb_node(b, "Slice", "n", "c,starts,ends,axes,steps", "y");
+    mb_output(b, "y", 1);
+    static const float c[32] = {0};
+    mb_init(b, mb_tensor_floats(b, "c", 4, X4, c, 32));
+    init_i64(b, "starts", 1, (const int64_t[]){0});
+    init_i64(b, "ends", 1, (const int64_t[]){3});
+    init_i64(b, "axes", 1, axes);
+    init_i64(b, "steps", 1, steps);
+    return b;
+}
+
 static void test_slice(void **state)
 {
     (void)state;
@@ -156,6 +171,10 @@ static void test_slice(void **state)
     /* steps at the int64 extremes select one element; no overflow on the way */
     expect_ok(slice((const int64_t[]){2}, (const int64_t[]){INT64_MAX}, 1));
     expect_ok(slice((const int64_t[]){2}, (const int64_t[]){INT64_MIN}, 1));
+    expect_ok(slice_const((const int64_t[]){2}, (const int64_t[]){INT64_MAX}));
+    expect_ok(slice_const((const int64_t[]){2}, (const int64_t[]){INT64_MIN}));
+    expect_bad(slice_const((const int64_t[]){4}, (const int64_t[]){1}), "Slice",
+               "out of range for rank 4");
 }
 
 static MB *squeeze_like(const char *op, const int64_t *axes, size_t k, const int64_t *xd, int r)
