@@ -45,7 +45,8 @@ static void attr_str(MB *b, Onnx__NodeProto *n, const char *name, const char *v)
 static void init_f32(MB *b, const char *name, int rank, const int64_t *dims, const float *v,
                      size_t n)
 {
-    mb_init(b, mb_tensor_floats(b, name, rank, dims, v, n));
+    static const int64_t scalar[1] = {1};   /* rank 0: no dims, but not NULL for memcpy */
+    mb_init(b, mb_tensor_floats(b, name, rank, dims ? dims : scalar, v, n));
 }
 
 static void init_i64(MB *b, const char *name, size_t k, const int64_t *v)
