@@ -7,7 +7,8 @@
  * and wrong counts are one ST_BAD_MODEL Diag naming node and op. Each model
  * goes through the compile path of the CLI (load, shape inference, passes),
  * which the sanitizer build runs under ASan and UBSan, so a case that writes
- * out of bounds fails there even if its message were right.
+ * out of bounds fails there even if its message were right. Legal extremes
+ * (steps of INT64_MIN, an LRN size of 2^62) compile and run.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +22,7 @@
 #include "model_builder.h"
 #include "onnx.h"
 #include "passes.h"
+#include "rt.h"
 
 static const int64_t X4[] = {1, 2, 4, 4};   /* the rank-4 input of most cases */
 
@@ -367,6 +369,33 @@ static void test_conv_transpose_pads(void **state)
     expect_bad(b, "MaxPool", "pad -1 is out of range");
 }
 
+/* LRN's size is legal at any positive value; 2^62 must neither hang nor
+ * overflow the kernel's window (clipped to the channels): alpha / size is ~0,
+ * so y = x / bias^beta = x. */
+static void test_lrn_huge_size(void **state)
+{
+    (void)state;
+    MB *b = mb_new(13);
+    Onnx__NodeProto *n = one_node(b, "LRN", "", X4, 4);
+    mb_attr_int(b, n, "size", (int64_t)1 << 62);
+    size_t len;
+    uint8_t *buf = mb_pack(b, &len);
+    Diag d = {0};
+    Graph *g = onnx_load_buffer(buf, len, "lrn.onnx", NULL, &d);
+    assert_non_null(g);
+    assert_true(ir_infer_shapes(g, &d) && passes_run(g, NULL, NULL, &d));
+    float x[32], y[32];
+    for (int i = 0; i < 32; i++)
+        x[i] = (float)(i % 5) - 2.0f;
+    const float *ins[1] = {x};
+    float *outs[1] = {y};
+    assert_true(rt_interpret(g, ins, outs, &d));
+    for (int i = 0; i < 32; i++)
+        assert_float_equal(y[i], x[i], 1e-6);
+    ir_graph_free(g);
+    mb_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -380,6 +409,7 @@ int main(void)
         cmocka_unit_test(test_transpose_perm),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_conv_transpose_pads),
+        cmocka_unit_test(test_lrn_huge_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
