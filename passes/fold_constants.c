@@ -537,14 +537,12 @@ static FoldResult fold_constant_of_shape(Graph *g, const Node *n, Diag *d) {
  * folded value is exactly what the node computes at run time: integer division
  * by zero gives 0, Max(NaN, 1) is NaN, overflow wraps, a float-to-int Cast
  * saturates as the kernel does. The output's shape and type come from shape
- * inference, its bytes from make_const (and its size limit). When the kernels
+ * inference (run by fold_node), its bytes from make_const (and its size limit). When the kernels
  * cannot run the node (ST_UNSUPPORTED) it stays, with the same meaning at run
  * time: there the same kernels refuse it. */
 static FoldResult fold_by_kernel(Graph *g, int node, RtEval *ev, Diag *d) {
     const Node *n = &g->nodes[node];
-    if (!ir_infer_node(g, node, d))
-        return FOLD_ERROR;
-    Tensor *y = &g->tensors[n->out[0]];
+    Tensor *y = &g->tensors[n->out[0]];   /* inferred by fold_node */
     if (!ir_shape_known(y) || !foldable_dtype(y->dtype))
         return FOLD_SKIP;
     int64_t dims[IR_MAX_RANK];
@@ -647,6 +645,11 @@ static FoldResult fold_node(Graph *g, int node, RtEval *ev, Diag *d) {
         return FOLD_SKIP;
     if (n->op != OP_CONSTANT && n->op != OP_SHAPE && !foldable_types(g, n))
         return FOLD_SKIP;
+    /* Shape inference first, now that every input is constant: the op's range
+     * checks (axes, indices, steps ...) live there and run before anything
+     * below indexes with those values. */
+    if (n->op != OP_CONSTANT && !ir_infer_node(g, node, d))
+        return FOLD_ERROR;
     switch (n->op) {
     case OP_CONSTANT: return fold_constant(g, n, d);
     case OP_IDENTITY: return fold_identity(g, n, d);
