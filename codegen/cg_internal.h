@@ -66,8 +66,11 @@ bool cg_emit_op_body(const Graph *g, const Node *n, bool *act_done, FILE *c, Dia
  * kernels of typed.c. */
 bool cg_typed_writes_output(const Node *n, int k, const int *uses);
 bool cg_emit_typed_body(const Graph *g, const Node *n, const int *uses, FILE *c, Diag *d);
-/* A C float literal that reads back as v (INFINITY, NAN included; locale-free). */
+/* literals.c: the only places a float or double is printed into emitted C: a
+ * literal that reads back as v (INFINITY, -INFINITY, NAN for the non-finite;
+ * -0.0 exactly; locale-free). Float literals carry the 'f' suffix. */
 void cg_put_float(FILE *c, float v);
+void cg_put_double(FILE *c, double v);
 /* "RT_ACT_RELU" ... for a fused activation. */
 const char *cg_act_const(Act a);
 

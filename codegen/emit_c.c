@@ -502,21 +502,6 @@ const char *cg_act_const(Act a)
     return "RT_ACT_NONE";
 }
 
-/* Writes v as a C float literal that reads back as the same float. */
-static void put_float(FILE *c, float v)
-{
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.9g", (double)v);
-    /* no locale in the output: printf may have written ',' as the decimal point */
-    for (char *p = buf; *p; p++)
-        if (*p == ',')
-            *p = '.';
-    fputs(buf, c);
-    if (!strpbrk(buf, ".e"))
-        fputs(".0", c);
-    fputc('f', c);
-}
-
 static bool fits_int(const int64_t *v, int n)
 {
     for (int i = 0; i < n; i++)
@@ -570,21 +555,21 @@ static bool emit_resize_params(Emitter *e, const Node *n, FILE *c)
                "        .n = %d, .c = %d, .ih = %d, .iw = %d, .oh = %d, .ow = %d,\n"
                "        .scale_h = ",
             (int)r.n, (int)r.c, (int)r.ih, (int)r.iw, (int)r.oh, (int)r.ow);
-    put_float(c, r.scale_h);
+    cg_put_float(c, r.scale_h);
     fputs(", .scale_w = ", c);
-    put_float(c, r.scale_w);
+    cg_put_float(c, r.scale_w);
     fprintf(c, ",\n        .coord = %s, .nearest = %s, .mode = %s,\n        .cubic_a = ",
             coord[r.coord], nearest[r.nearest],
             r.mode == RM_CUBIC ? "RT_RESIZE_CUBIC" : r.mode == RM_LINEAR ? "RT_RESIZE_LINEAR"
                                                                          : "RT_RESIZE_NEAREST");
-    put_float(c, r.cubic_a);
+    cg_put_float(c, r.cubic_a);
     fprintf(c, ", .exclude_outside = %d, .antialias = %d, .extrapolation = ", r.exclude_outside,
             r.antialias);
-    put_float(c, r.extrapolation);
+    cg_put_float(c, r.extrapolation);
     fputs(",\n        .roi = {", c);
     for (int k = 0; k < 4; k++) {
         fputs(k ? ", " : "", c);
-        put_float(c, r.roi[k]);
+        cg_put_float(c, r.roi[k]);
     }
     fputs("}};\n", c);
     return true;

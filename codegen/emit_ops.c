@@ -98,27 +98,6 @@ const char *cg_op_kernel_file(const Graph *g, const Node *n)
     }
 }
 
-void cg_put_float(FILE *c, float v)
-{
-    if (isinf(v)) {
-        fputs(v > 0 ? "INFINITY" : "-INFINITY", c);
-        return;
-    }
-    if (isnan(v)) {
-        fputs("NAN", c);
-        return;
-    }
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.9g", (double)v);
-    for (char *p = buf; *p; p++)   /* no locale in the output */
-        if (*p == ',')
-            *p = '.';
-    fputs(buf, c);
-    if (!strpbrk(buf, ".e"))
-        fputs(".0", c);
-    fputc('f', c);
-}
-
 /* y0 = x0, nbytes bytes; nothing for an empty tensor (x0 may then be NULL). */
 static void put_memmove(FILE *c, int64_t nbytes)
 {
@@ -484,23 +463,6 @@ bool cg_typed_writes_output(const Node *n, int k, const int *uses)
     return k < n->n_out && n->out[k] >= 0 && uses[n->out[k]] > 0;
 }
 
-/* A double literal that reads back as v (INFINITY, NAN included; locale-free). */
-static void put_double(FILE *c, double v)
-{
-    if (isinf(v) || isnan(v)) {
-        fputs(isnan(v) ? "NAN" : v > 0 ? "INFINITY" : "-INFINITY", c);
-        return;
-    }
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.17g", v);
-    for (char *p = buf; *p; p++)
-        if (*p == ',')
-            *p = '.';
-    fputs(buf, c);
-    if (!strpbrk(buf, ".e"))
-        fputs(".0", c);
-}
-
 static bool emit_typed_maxpool(const Graph *g, const Node *n, const int *uses, FILE *c, Diag *d)
 {
     ConvGeom q;
@@ -567,9 +529,9 @@ bool cg_emit_typed_body(const Graph *g, const Node *n, const int *uses, FILE *c,
         }
         fprintf(c, "    rt_unary_any(y0, x0, %s, %" PRId64 ", %s, ", DT(x->dtype), ir_numel(y),
                 code);
-        put_double(c, lo);
+        cg_put_double(c, lo);
         fputs(", ", c);
-        put_double(c, hi);
+        cg_put_double(c, hi);
         fputs(");\n", c);
         return true;
     }

@@ -11,7 +11,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "ir.h"
+#include "ir_internal.h"
 
 /* Kernels index with int: every size, pad, stride and dilation, and every
  * padded extent (input plus both pads), stays at or below 2^30, so that
@@ -319,8 +319,9 @@ static bool parse_nearest(const Node *n, const char *s, ResizeNearest *out, Diag
     return diag_fail(d, ST_BAD_MODEL, n, "nearest_mode '%s' is not valid", s);
 }
 
-/* Spreads values given for `axes` over all 4 axes; fill for the others. */
-static bool spread_axes(const Node *n, const int64_t *axes, int na, double *v, int *count,
+/* Spreads values given for the (normalized, distinct) axes over all 4 axes;
+ * fill for the others. */
+static bool spread_axes(const Node *n, const int *axes, int na, double *v, int *count,
                         double fill, Diag *d)
 {
     if (*count < 0 || na < 0)
@@ -328,12 +329,8 @@ static bool spread_axes(const Node *n, const int64_t *axes, int na, double *v, i
     if (*count != na)
         return diag_fail(d, ST_BAD_MODEL, n, "%d values for %d axes", *count, na);
     double full[4] = {fill, fill, fill, fill};
-    for (int i = 0; i < na; i++) {
-        int64_t ax = axes[i] < 0 ? axes[i] + 4 : axes[i];
-        if (ax < 0 || ax > 3)
-            return diag_fail(d, ST_BAD_MODEL, n, "axis %lld out of range", (long long)axes[i]);
-        full[ax] = v[i];
-    }
+    for (int i = 0; i < na; i++)
+        full[axes[i]] = v[i];
     memcpy(v, full, sizeof full);
     *count = 4;
     return true;
@@ -406,16 +403,17 @@ bool ir_resize_geom(const Graph *g, const Node *n, ResizeGeom *o, Diag *d)
     o->c = x->dims[1];
     o->ih = x->dims[2];
     o->iw = x->dims[3];
+    /* axes (opset 18) index every per-axis array below: checked once, here,
+     * before anything is indexed with them, and used normalized from here on. */
+    const int64_t *axes_attr;
+    int na, axes[4];
+    if (!ir_attr_ints(n, "axes", &axes_attr, &na, d) ||
+        !ir_norm_axes(n, "axes", axes_attr, na, 4, true, axes, d))
+        return false;
     if (pending) {
         o->oh = o->ow = -1;
         return true;
     }
-    const int64_t *axes;
-    int na;
-    if (!ir_attr_ints(n, "axes", &axes, &na, d))
-        return false;
-    if (na > 4)
-        return diag_fail(d, ST_BAD_MODEL, n, "too many axes");
     double in_f[4] = {(double)x->dims[0], (double)x->dims[1], (double)x->dims[2],
                       (double)x->dims[3]};
     if (!spread_axes(n, axes, na, scales, &n_scales, 1.0, d))
@@ -426,7 +424,7 @@ bool ir_resize_geom(const Graph *g, const Node *n, ResizeGeom *o, Diag *d)
         if (n_sizes != na)
             return diag_fail(d, ST_BAD_MODEL, n, "%d sizes for %d axes", n_sizes, na);
         for (int i = 0; i < na; i++)
-            full[axes[i] < 0 ? axes[i] + 4 : axes[i]] = sizes[i];
+            full[axes[i]] = sizes[i];
         memcpy(sizes, full, sizeof full);
         n_sizes = 4;
     }
@@ -436,14 +434,16 @@ bool ir_resize_geom(const Graph *g, const Node *n, ResizeGeom *o, Diag *d)
             if (n_roi != 2 * na)
                 return diag_fail(d, ST_BAD_MODEL, n, "roi has %d values for %d axes", n_roi, na);
             for (int i = 0; i < na; i++) {
-                int64_t ax = axes[i] < 0 ? axes[i] + 4 : axes[i];
-                full[ax] = roi[i];
-                full[4 + ax] = roi[na + i];
+                full[axes[i]] = roi[i];
+                full[4 + axes[i]] = roi[na + i];
             }
             memcpy(roi, full, sizeof full);
         } else if (n_roi != 8) {
             return diag_fail(d, ST_BAD_MODEL, n, "roi must hold 8 values");
         }
+        for (int i = 0; i < 8 && o->coord == RC_TF_CROP_AND_RESIZE; i++)
+            if (!isfinite(roi[i]))   /* the kernel turns coordinates into indices */
+                return diag_fail(d, ST_BAD_MODEL, n, "roi[%d] = %g is not finite", i, roi[i]);
         o->roi[0] = (float)roi[2];
         o->roi[1] = (float)roi[6];
         o->roi[2] = (float)roi[3];
@@ -465,7 +465,7 @@ bool ir_resize_geom(const Graph *g, const Node *n, ResizeGeom *o, Diag *d)
         for (int i = 0; i < 4; i++) {
             bool listed = na < 0;
             for (int j = 0; j < na; j++)
-                listed |= (axes[j] < 0 ? axes[j] + 4 : axes[j]) == i;
+                listed |= axes[j] == i;
             if (!listed)
                 continue;
             double r = sizes[i] / in_f[i];
@@ -474,7 +474,7 @@ bool ir_resize_geom(const Graph *g, const Node *n, ResizeGeom *o, Diag *d)
         for (int i = 0; i < 4; i++) {
             bool listed = na < 0;
             for (int j = 0; j < na; j++)
-                listed |= (axes[j] < 0 ? axes[j] + 4 : axes[j]) == i;
+                listed |= axes[j] == i;
             scales[i] = listed ? s : 1.0;
             sizes[i] = listed ? nearbyint(s * in_f[i]) : in_f[i];
         }
@@ -483,7 +483,7 @@ bool ir_resize_geom(const Graph *g, const Node *n, ResizeGeom *o, Diag *d)
     for (int i = 0; i < 4; i++) {
         int64_t in = x->dims[i];
         if (n_sizes > 0) {
-            if (sizes[i] < 0 || sizes[i] > (double)GEOM_MAX_DIM)
+            if (!(sizes[i] >= 0 && sizes[i] <= (double)GEOM_MAX_DIM))   /* NaN too */
                 return diag_fail(d, ST_BAD_MODEL, n, "size %g is out of range", sizes[i]);
             out[i] = (int64_t)sizes[i];
         } else {

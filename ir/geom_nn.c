@@ -68,7 +68,9 @@ bool ir_conv_transpose_geom(const Graph *g, const Node *n, ConvGeom *o, Diag *d)
         if (k[i] == -1)
             k[i] = w->dims[2 + i];
         if (k[i] != w->dims[2 + i] || k[i] < 1 || st[i] < 1 || dil[i] < 1 || st[i] > GEOM_MAX_DIM ||
-            dil[i] > GEOM_MAX_DIM || opad[i] < 0 || pads[i] < 0 || pads[ns + i] < 0)
+            dil[i] > GEOM_MAX_DIM || opad[i] < 0 || pads[i] < 0 || pads[ns + i] < 0 ||
+            opad[i] > GEOM_MAX_DIM || pads[i] > GEOM_MAX_DIM || pads[ns + i] > GEOM_MAX_DIM ||
+            x->dims[2 + i] > GEOM_MAX_DIM)
             return diag_fail(d, ST_BAD_MODEL, n, "bad kernel, stride, dilation, pads or "
                              "output_padding");
         int64_t in = x->dims[2 + i], span = (k[i] - 1) * dil[i] + 1;
@@ -235,12 +237,12 @@ bool ir_reduce_geom(const Graph *g, const Node *n, ReduceGeom *o, bool *known, D
         for (int i = 0; i < x->rank; i++)
             red[i] = true;
     }
-    for (int i = 0; i < na; i++) {
-        int ax = 0;
-        if (!ir_norm_axis(n, axes[i], x->rank, &ax, d))
-            return false;
-        red[ax] = true;
-    }
+    /* A repeated axis is harmless here (reduced once), so it is accepted. */
+    int axn[IR_MAX_RANK];
+    if (!ir_norm_axes(n, "axes", axes, na, x->rank, false, axn, d))
+        return false;
+    for (int i = 0; i < na; i++)
+        red[axn[i]] = true;
     int off = IR_MAX_RANK - x->rank;
     int64_t stride = 1;
     o->count = 1;

@@ -115,11 +115,16 @@ static int copy_slice(const Graph *g, const Node *n, CopyGeom *c, Diag *d)
         c->dims[i] = y->dims[i];
         c->xs[i] = xs[i];
     }
+    int axn[IR_MAX_RANK];
+    if (na < 0)
+        for (int i = 0; i < ns; i++)
+            axes[i] = i;
+    if (!ir_norm_axes(n, "axes", axes, ns, x->rank, true, axn, d))
+        return -1;
     for (int i = 0; i < ns; i++) {
-        int ax = 0;
-        if (!ir_norm_axis(n, na >= 0 ? axes[i] : i, x->rank, &ax, d))
-            return -1;
-        int64_t len = x->dims[ax], st = nst >= 0 ? steps[i] : 1, s = starts[i];
+        int ax = axn[i];
+        int64_t len = x->dims[ax], st = ir_slice_step(nst >= 0 ? steps[i] : 1, len);
+        int64_t s = starts[i];
         if (st == 0)
             return diag_fail(d, ST_BAD_MODEL, n, "slice step is 0"), -1;
         s = s < 0 ? (s < -len ? 0 : s + len) : s;
@@ -341,13 +346,14 @@ bool ir_pad_geom(const Graph *g, const Node *n, PadGeom *o, bool *known, Diag *d
     }
     if (np != 2 * na)
         return diag_fail(d, ST_BAD_MODEL, n, "%d pads for %d axes", np, na);
+    int axn[IR_MAX_RANK];
+    if (!ir_norm_axes(n, "axes", axes, na, r, true, axn, d))
+        return false;
     int off = IR_MAX_RANK - r;
     for (int i = 0; i < IR_MAX_RANK; i++)
         o->xdims[i] = o->ydims[i] = i < off ? 1 : x->dims[i - off];
     for (int i = 0; i < na; i++) {
-        int ax = 0;
-        if (!ir_norm_axis(n, axes[i], r, &ax, d))
-            return false;
+        int ax = axn[i];
         int64_t b = pads[i], e = pads[na + i], len = x->dims[ax];
         if (b < -len || e < -len || b > SHAPE_MAX_DIM || e > SHAPE_MAX_DIM)
             return diag_fail(d, ST_BAD_MODEL, n, "pad %lld/%lld out of range", (long long)b,

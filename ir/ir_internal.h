@@ -29,6 +29,20 @@ bool ir_ints_attr_or_input(const Graph *g, const Node *n, const char *name, int 
 /* Normalizes a possibly negative axis into [0, rank). */
 bool ir_norm_axis(const Node *n, int64_t axis, int rank, int *out, Diag *d);
 
+/* Normalizes count entries of the axis list `name` (attribute or constant
+ * input) for a tensor of rank `rank` into out[0..count), before anything is
+ * indexed with them: more entries than axes, an entry outside [-rank, rank),
+ * and (with unique) an axis named twice are ST_BAD_MODEL, with one message
+ * form for every op ("axes[0] = 9 is out of range for rank 4"). rank is at
+ * most IR_MAX_RANK. */
+bool ir_norm_axes(const Node *n, const char *name, const int64_t *axes, int count, int rank,
+                  bool unique, int *out, Diag *d);
+
+/* A Slice step clamped to [-(len + 1), len + 1] (0 stays 0): on an axis of
+ * len elements any larger step selects the same elements, and the clamp keeps
+ * the length and stride arithmetic away from int64 overflow. */
+int64_t ir_slice_step(int64_t step, int64_t len);
+
 /* Row-major element strides of dims[0..rank). */
 void ir_strides(const int64_t *dims, int rank, int64_t *strides);
 

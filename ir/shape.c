@@ -102,6 +102,35 @@ bool ir_norm_axis(const Node *n, int64_t axis, int rank, int *out, Diag *d)
     return true;
 }
 
+int64_t ir_slice_step(int64_t step, int64_t len)
+{
+    int64_t big = len + 1 > 1 ? len + 1 : 1;
+    return step > big ? big : step < -big ? -big : step;
+}
+
+bool ir_norm_axes(const Node *n, const char *name, const int64_t *axes, int count, int rank,
+                  bool unique, int *out, Diag *d)
+{
+    if (count > rank)
+        return diag_fail(d, ST_BAD_MODEL, n, "%s has %d entries for rank %d", name, count, rank);
+    int first[IR_MAX_RANK];   /* per axis: the entry that named it first, or -1 */
+    for (int i = 0; i < IR_MAX_RANK; i++)
+        first[i] = -1;
+    for (int i = 0; i < count; i++) {
+        if (axes[i] < -rank || axes[i] >= rank)
+            return diag_fail(d, ST_BAD_MODEL, n, "%s[%d] = %lld is out of range for rank %d",
+                             name, i, (long long)axes[i], rank);
+        int ax = (int)(axes[i] < 0 ? axes[i] + rank : axes[i]);
+        if (unique && first[ax] >= 0)
+            return diag_fail(d, ST_BAD_MODEL, n, "%s[%d] = %lld repeats axis %d (%s[%d])", name,
+                             i, (long long)axes[i], ax, name, first[ax]);
+        if (first[ax] < 0)
+            first[ax] = i;
+        out[i] = ax;
+    }
+    return true;
+}
+
 /* Axes for Squeeze/Unsqueeze: attribute before opset 13, input 1 from 13 on.
  * *known is false when the input is not constant yet; *count -1 when absent. */
 static bool squeeze_axes(Graph *g, const Node *n, int64_t *axes, int *count, bool *known, Diag *d)
@@ -142,14 +171,11 @@ static bool infer_unsqueeze(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag 
     if (r > IR_MAX_RANK)
         return diag_fail(d, ST_LIMIT, n, "output rank %d exceeds %d", r, IR_MAX_RANK);
     bool is_new[IR_MAX_RANK] = {false};
-    for (int i = 0; i < na; i++) {
-        int ax = 0;
-        if (!ir_norm_axis(n, axes[i], r, &ax, d))
-            return false;
-        if (is_new[ax])
-            return diag_fail(d, ST_BAD_MODEL, n, "axis %d repeated", ax);
-        is_new[ax] = true;
-    }
+    int ax[IR_MAX_RANK];
+    if (!ir_norm_axes(n, "axes", axes, na, r, true, ax, d))
+        return false;
+    for (int i = 0; i < na; i++)
+        is_new[ax[i]] = true;
     for (int i = 0, k = 0; i < r; i++)
         dims[i] = is_new[i] ? 1 : x->dims[k++];
     return ir_set_shape(n, y, x->dtype, r, dims, d);
@@ -164,10 +190,11 @@ static bool infer_squeeze(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *d
         return false;
     if (!known)
         return true;
+    int axn[IR_MAX_RANK];
+    if (!ir_norm_axes(n, "axes", axes, na, x->rank, true, axn, d))
+        return false;
     for (int i = 0; i < na; i++) {
-        int ax = 0;
-        if (!ir_norm_axis(n, axes[i], x->rank, &ax, d))
-            return false;
+        int ax = axn[i];
         if (x->dims[ax] != 1)
             return diag_fail(d, ST_BAD_MODEL, n, "cannot squeeze axis %d of size %lld", ax,
                              (long long)x->dims[ax]);
@@ -264,14 +291,18 @@ static bool infer_slice(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *d)
     if (ns != ne || (na >= 0 && na != ns) || (nst >= 0 && nst != ns))
         return diag_fail(d, ST_BAD_MODEL, n, "starts, ends, axes and steps differ in length");
     int64_t dims[IR_MAX_RANK];
+    int axn[IR_MAX_RANK];
     memcpy(dims, x->dims, sizeof dims);
+    if (na < 0)
+        for (int i = 0; i < ns && i < IR_MAX_RANK; i++)
+            axes[i] = i;
+    if (!ir_norm_axes(n, "axes", axes, ns, x->rank, true, axn, d))
+        return false;
     for (int i = 0; i < ns; i++) {
-        int ax = 0;
-        if (!ir_norm_axis(n, na >= 0 ? axes[i] : i, x->rank, &ax, d))
-            return false;
-        int64_t step = nst >= 0 ? steps[i] : 1, len = x->dims[ax];
+        int ax = axn[i];
+        int64_t len = x->dims[ax], step = ir_slice_step(nst >= 0 ? steps[i] : 1, len);
         if (step == 0)
-            return diag_fail(d, ST_BAD_MODEL, n, "slice step is 0");
+            return diag_fail(d, ST_BAD_MODEL, n, "steps[%d] is 0", i);
         int64_t s = starts[i], e = ends[i];
         s = s < 0 ? (s < -len ? 0 : s + len) : s;
         e = e < 0 ? (e < -len ? -1 : e + len) : e;
@@ -330,6 +361,17 @@ static bool infer_gather(Graph *g, const Node *n, Tensor *x, Tensor *y, Diag *d)
         return diag_fail(d, ST_BAD_MODEL, n, "indices must be int32 or int64");
     if (x->rank + idx->rank - 1 > IR_MAX_RANK)
         return diag_fail(d, ST_LIMIT, n, "output rank exceeds %d", IR_MAX_RANK);
+    if (idx->data) {   /* constant indices: checked here, before a copy or a fold reads x */
+        int64_t len = x->dims[axis], ni = ir_numel(idx);
+        for (int64_t j = 0; j < ni; j++) {
+            int64_t k = idx->dtype == DT_I64 ? ((const int64_t *)idx->data)[j]
+                                             : ((const int32_t *)idx->data)[j];
+            if (k < -len || k >= len)
+                return diag_fail(d, ST_BAD_MODEL, n, "indices[%lld] = %lld is out of range for "
+                                 "axis %d of size %lld", (long long)j, (long long)k, axis,
+                                 (long long)len);
+        }
+    }
     for (int i = 0; i < axis; i++)
         dims[r++] = x->dims[i];
     for (int i = 0; i < idx->rank; i++)

@@ -36,8 +36,12 @@ static bool infer_transpose(const Node *n, const Tensor *x, Tensor *y, Diag *d)
         return diag_fail(d, ST_BAD_MODEL, n, "perm has %d entries for rank %d", np, x->rank);
     for (int i = 0; i < x->rank; i++) {
         int64_t p = np < 0 ? x->rank - 1 - i : perm[i];
-        if (p < 0 || p >= x->rank || seen[p])
-            return diag_fail(d, ST_BAD_MODEL, n, "perm is not a permutation");
+        if (p < 0 || p >= x->rank)
+            return diag_fail(d, ST_BAD_MODEL, n, "perm[%d] = %lld is out of range for rank %d",
+                             i, (long long)p, x->rank);
+        if (seen[p])
+            return diag_fail(d, ST_BAD_MODEL, n, "perm[%d] = %lld repeats an axis: perm is not "
+                             "a permutation", i, (long long)p);
         seen[p] = true;
         dims[i] = x->dims[p];
     }
@@ -97,8 +101,9 @@ static bool infer_split(Graph *g, const Node *n, const Tensor *x, Diag *d)
         return diag_fail(d, ST_BAD_MODEL, n, "split has %d entries for %d outputs", ns, n->n_out);
     int64_t total = 0;
     for (int k = 0; k < ns; k++) {
-        if (split[k] < 0)
-            return diag_fail(d, ST_BAD_MODEL, n, "negative split");
+        if (split[k] < 0 || split[k] > len)   /* bounded: the sum cannot overflow */
+            return diag_fail(d, ST_BAD_MODEL, n, "split[%d] = %lld is out of range for axis %d "
+                             "of size %lld", k, (long long)split[k], axis, (long long)len);
         total += split[k];
     }
     if (total != len)

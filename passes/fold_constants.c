@@ -3,8 +3,14 @@
  * fold_constants.c - evaluates at compile time the nodes whose inputs are constants.
  *
  * Walking the schedule in order, a node of a foldable op whose inputs are all
- * TK_CONST (or omitted) is evaluated by the small evaluator below; its outputs
- * become TK_CONST tensors with arena-owned data and the node is removed. Shape is
+ * TK_CONST (or omitted) is evaluated; its outputs become TK_CONST tensors with
+ * arena-owned data and the node is removed. Arithmetic (Add/Sub/Mul/Div,
+ * Max/Min, Relu, Sigmoid, Floor, Ceil, Cast) runs on the runtime kernels
+ * through the interpreter's dispatch (rt_eval_node), so folding and run time
+ * give one meaning to each op: there is no second evaluator of arithmetic here.
+ * What remains below is shape arithmetic and data movement on constants
+ * (Shape, Gather, Concat, (Un)Squeeze, Slice, Reshape, ConstantOfShape,
+ * Constant, Identity), whose index checks shape inference shares. Shape is
  * special: it only needs its input's shape to be known, not its data. Because
  * later nodes see constants produced earlier in the same walk, whole chains such
  * as Shape -> Gather -> Unsqueeze -> Concat -> Cast -> Mul collapse in one pass.
@@ -13,15 +19,13 @@
  * constant in this pass, so a shape that depended on folded values (Reshape's
  * shape, Resize's sizes or scales) is known before a later Shape reads it.
  *
- * Foldable: Constant, Identity, Shape, Gather, Concat, Unsqueeze, Squeeze, Slice,
- * Cast, Floor, Ceil, Reshape, ConstantOfShape, Add/Sub/Mul/Div (f32, f64, i32,
- * i64, broadcasting), Relu and Sigmoid (f32). Everything else (Conv, MaxPool,
- * Resize ...) is left to the runtime even when its inputs are constant.
+ * Everything else (Conv, MaxPool, Resize ...) is left to the runtime even when
+ * its inputs are constant.
  * Constant data is never mutated, so reshaping ops share their input's data.
  */
 #include "passes.h"
+#include "rt.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +34,8 @@
 #define FOLD_MAX_BYTES ((int64_t)1 << 28)
 
 typedef enum FoldResult { FOLD_DONE, FOLD_SKIP, FOLD_ERROR } FoldResult;
+
+static bool foldable_dtype(DType t);
 
 /* ------------------------------------------------------- element access */
 
@@ -46,12 +52,6 @@ static int64_t load_i(const void *p, DType t, int64_t i) {
     if (t == DT_F32) { float v; memcpy(&v, (const char *)p + 4 * i, 4); return (int64_t)v; }
     if (t == DT_F64) { double v; memcpy(&v, (const char *)p + 8 * i, 8); return (int64_t)v; }
     return 0;
-}
-
-static double load_f(const void *p, DType t, int64_t i) {
-    if (t == DT_F32) { float v; memcpy(&v, (const char *)p + 4 * i, 4); return v; }
-    if (t == DT_F64) { double v; memcpy(&v, (const char *)p + 8 * i, 8); return v; }
-    return (double)load_i(p, t, i);
 }
 
 static void store_i(void *p, DType t, int64_t i, int64_t v) {
@@ -420,6 +420,9 @@ static FoldResult fold_slice(Graph *g, const Node *n, Diag *d) {
         }
         seen[a] = true;
         int64_t dim = x->dims[a], st = nst >= 0 ? steps[i] : 1, s = starts[i], e = ends[i];
+        /* a step past the axis picks the same elements; clamped, the length
+         * arithmetic below cannot overflow (INT64_MIN, INT64_MAX) */
+        st = clamp64(st, -(dim + 1), dim + 1);
         if (st == 0) {
             diag_fail(d, ST_BAD_MODEL, n, "step 0 on axis %d", a);
             return FOLD_ERROR;
@@ -458,73 +461,6 @@ static FoldResult fold_slice(Graph *g, const Node *n, Diag *d) {
             off += (first[i] + idx * step[i]) * in_stride[i];
         }
         memcpy(y + o * (int64_t)es, src + off * (int64_t)es, es);
-    }
-    return FOLD_DONE;
-}
-
-static bool cast_target_ok(DType t) {
-    return t == DT_F32 || t == DT_F64 || t == DT_I64 || t == DT_I32;
-}
-
-static FoldResult fold_cast(Graph *g, const Node *n, Diag *d) {
-    const Tensor *x = input(g, n, 0);
-    int64_t to;
-    if (!ir_attr_int(n, "to", 0, &to, d))
-        return FOLD_ERROR;
-    DType dt = (DType)to;
-    if (!cast_target_ok(dt) || !(cast_target_ok(x->dtype) || is_int_dtype(x->dtype)))
-        return FOLD_SKIP;   /* the runtime may still handle it */
-    int64_t cnt = ir_numel(x);
-    DType st = x->dtype;
-    const void *src = x->data;
-    /* Check float -> int conversions first: out of range is undefined in C. */
-    if (!is_int_dtype(st) && is_int_dtype(dt)) {
-        double lim = dt == DT_I64 ? 9223372036854775808.0 : 2147483648.0;
-        for (int64_t i = 0; i < cnt; i++) {
-            double v = load_f(src, st, i);
-            if (!(v > -lim - 1.0 && v < lim)) {
-                diag_fail(d, ST_UNSUPPORTED, n, "cast of %g to %s is out of range", v,
-                          dtype_name(dt));
-                return FOLD_ERROR;
-            }
-        }
-    }
-    void *y = make_const(g, n, n->out[0], dt, x->rank, x->dims, d);
-    if (!y)
-        return FOLD_ERROR;
-    for (int64_t i = 0; i < cnt; i++) {
-        if (is_int_dtype(dt))
-            store_i(y, dt, i, load_i(src, st, i));
-        else if (is_int_dtype(st) && dt == DT_F32)
-            store_f(y, dt, i, (float)load_i(src, st, i));   /* one rounding, not two */
-        else
-            store_f(y, dt, i, load_f(src, st, i));
-    }
-    return FOLD_DONE;
-}
-
-/* Floor, Ceil, Relu, Sigmoid: float in, same type out. */
-static FoldResult fold_unary(Graph *g, const Node *n, Diag *d) {
-    const Tensor *x = input(g, n, 0);
-    if (x->dtype != DT_F32 && !(x->dtype == DT_F64 && (n->op == OP_FLOOR || n->op == OP_CEIL)))
-        return FOLD_SKIP;
-    int64_t cnt = ir_numel(x);
-    DType dt = x->dtype;
-    const void *src = x->data;
-    void *y = make_const(g, n, n->out[0], dt, x->rank, x->dims, d);
-    if (!y)
-        return FOLD_ERROR;
-    for (int64_t i = 0; i < cnt; i++) {
-        double v = load_f(src, dt, i);
-        if (n->op == OP_FLOOR)
-            v = floor(v);
-        else if (n->op == OP_CEIL)
-            v = ceil(v);
-        else if (n->op == OP_RELU)
-            v = v > 0 ? v : 0;
-        else
-            v = 1.0f / (1.0f + expf(-(float)v));
-        store_f(y, dt, i, v);
     }
     return FOLD_DONE;
 }
@@ -596,79 +532,34 @@ static FoldResult fold_constant_of_shape(Graph *g, const Node *n, Diag *d) {
     return FOLD_DONE;
 }
 
-/* Add, Sub, Mul, Div, and two-input Max, Min, with multidirectional (numpy) broadcasting. */
-static FoldResult fold_binary(Graph *g, const Node *n, Diag *d) {
-    const Tensor *a = input(g, n, 0), *b = input(g, n, 1);
-    DType dt = a->dtype;
-    if (b->dtype != dt || !(dt == DT_F32 || dt == DT_F64 || dt == DT_I64 || dt == DT_I32))
+/* The arithmetic ops (Add, Sub, Mul, Div, Max, Min, Relu, Sigmoid, Floor, Ceil,
+ * Cast) run on the runtime's kernels through the interpreter's dispatch, so a
+ * folded value is exactly what the node computes at run time: integer division
+ * by zero gives 0, Max(NaN, 1) is NaN, overflow wraps, a float-to-int Cast
+ * saturates as the kernel does. The output's shape and type come from shape
+ * inference (run by fold_node), its bytes from make_const (and its size limit). When the kernels
+ * cannot run the node (ST_UNSUPPORTED) it stays, with the same meaning at run
+ * time: there the same kernels refuse it. */
+static FoldResult fold_by_kernel(Graph *g, int node, RtEval *ev, Diag *d) {
+    const Node *n = &g->nodes[node];
+    Tensor *y = &g->tensors[n->out[0]];   /* inferred by fold_node */
+    if (!ir_shape_known(y) || !foldable_dtype(y->dtype))
         return FOLD_SKIP;
-    int r = a->rank > b->rank ? a->rank : b->rank;
-    int64_t dims[IR_MAX_RANK] = {0}, sa[IR_MAX_RANK] = {0}, sb[IR_MAX_RANK] = {0};
-    int64_t stride_a = 1, stride_b = 1;
-    for (int i = r - 1; i >= 0; i--) {   /* align from the right; stride 0 broadcasts */
-        int ia = i - (r - a->rank), ib = i - (r - b->rank);
-        int64_t da = ia >= 0 ? a->dims[ia] : 1, db = ib >= 0 ? b->dims[ib] : 1;
-        if (da != db && da != 1 && db != 1) {
-            diag_fail(d, ST_BAD_MODEL, n, "shapes do not broadcast at axis %d (%lld vs %lld)", i,
-                      (long long)da, (long long)db);
-            return FOLD_ERROR;
-        }
-        dims[i] = da == 1 ? db : da;
-        sa[i] = da == 1 ? 0 : stride_a;
-        sb[i] = db == 1 ? 0 : stride_b;
-        stride_a *= da;
-        stride_b *= db;
-    }
-    const void *pa = a->data, *pb = b->data;
-    int64_t total = shape_numel(r, dims);
-    void *y = make_const(g, n, n->out[0], dt, r, dims, d);
-    if (!y)
+    int64_t dims[IR_MAX_RANK];
+    memcpy(dims, y->dims, sizeof dims);
+    void *data = make_const(g, n, n->out[0], y->dtype, y->rank, dims, d);
+    if (!data)
         return FOLD_ERROR;
-    for (int64_t o = 0; o < total; o++) {
-        int64_t rem = o, ia = 0, ib = 0;
-        for (int i = r - 1; i >= 0; i--) {
-            int64_t idx = rem % dims[i];
-            rem /= dims[i];
-            ia += idx * sa[i];
-            ib += idx * sb[i];
-        }
-        if (dt == DT_F32 || dt == DT_F64) {
-            double x = load_f(pa, dt, ia), z = load_f(pb, dt, ib), v;
-            if (n->op == OP_MAX || n->op == OP_MIN) {
-                v = (n->op == OP_MAX) == (x > z) ? x : z;
-            } else if (dt == DT_F32) {   /* in float, as the runtime computes it */
-                float xf = (float)x, zf = (float)z;
-                v = n->op == OP_ADD ? xf + zf : n->op == OP_SUB ? xf - zf
-                  : n->op == OP_MUL ? xf * zf : xf / zf;
-            } else {
-                v = n->op == OP_ADD ? x + z : n->op == OP_SUB ? x - z
-                  : n->op == OP_MUL ? x * z : x / z;
-            }
-            store_f(y, dt, o, v);
-            continue;
-        }
-        /* Integers: wrap around like the two's complement hardware the runtime
-         * runs on (computed unsigned, so no undefined behaviour), and Div
-         * truncates toward zero as ONNX specifies. */
-        int64_t x = load_i(pa, dt, ia), z = load_i(pb, dt, ib), v;
-        if (n->op == OP_MAX || n->op == OP_MIN)
-            v = (n->op == OP_MAX) == (x > z) ? x : z;
-        else if (n->op == OP_ADD)
-            v = (int64_t)((uint64_t)x + (uint64_t)z);
-        else if (n->op == OP_SUB)
-            v = (int64_t)((uint64_t)x - (uint64_t)z);
-        else if (n->op == OP_MUL)
-            v = (int64_t)((uint64_t)x * (uint64_t)z);
-        else if (z == 0) {
-            diag_fail(d, ST_BAD_MODEL, n, "integer division by zero");
-            return FOLD_ERROR;
-        } else if (z == -1)
-            v = (int64_t)(0 - (uint64_t)x);
-        else
-            v = x / z;
-        store_i(y, dt, o, v);
-    }
-    return FOLD_DONE;
+    Diag kd = {0};
+    void *outs[1] = {data};
+    if (rt_eval_node(ev, g, node, outs, &kd))
+        return FOLD_DONE;
+    y->kind = TK_VALUE;   /* not folded after all */
+    y->data = NULL;
+    if (kd.code == ST_UNSUPPORTED)
+        return FOLD_SKIP;
+    *d = kd;
+    return FOLD_ERROR;
 }
 
 /* Constant: the value attribute (a tensor) or value_float(s) / value_int(s). */
@@ -748,11 +639,17 @@ static bool foldable_types(const Graph *g, const Node *n) {
     return y == DT_UNDEFINED || foldable_dtype(y);
 }
 
-static FoldResult fold_node(Graph *g, const Node *n, Diag *d) {
+static FoldResult fold_node(Graph *g, int node, RtEval *ev, Diag *d) {
+    const Node *n = &g->nodes[node];
     if (n->n_out != 1 || n->out[0] < 0 || !inputs_ready(g, n))
         return FOLD_SKIP;
     if (n->op != OP_CONSTANT && n->op != OP_SHAPE && !foldable_types(g, n))
         return FOLD_SKIP;
+    /* Shape inference first, now that every input is constant: the op's range
+     * checks (axes, indices, steps ...) live there and run before anything
+     * below indexes with those values. */
+    if (n->op != OP_CONSTANT && !ir_infer_node(g, node, d))
+        return FOLD_ERROR;
     switch (n->op) {
     case OP_CONSTANT: return fold_constant(g, n, d);
     case OP_IDENTITY: return fold_identity(g, n, d);
@@ -762,12 +659,12 @@ static FoldResult fold_node(Graph *g, const Node *n, Diag *d) {
     case OP_UNSQUEEZE: return fold_unsqueeze(g, n, d);
     case OP_SQUEEZE: return fold_squeeze(g, n, d);
     case OP_SLICE: return fold_slice(g, n, d);
-    case OP_CAST: return fold_cast(g, n, d);
-    case OP_FLOOR: case OP_CEIL: case OP_RELU: case OP_SIGMOID: return fold_unary(g, n, d);
+    case OP_CAST:
+    case OP_FLOOR: case OP_CEIL: case OP_RELU: case OP_SIGMOID:
+    case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_MAX: case OP_MIN:
+        return fold_by_kernel(g, node, ev, d);
     case OP_RESHAPE: return fold_reshape(g, n, d);
     case OP_CONSTANT_OF_SHAPE: return fold_constant_of_shape(g, n, d);
-    case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: return fold_binary(g, n, d);
-    case OP_MAX: case OP_MIN: return n->n_in == 2 ? fold_binary(g, n, d) : FOLD_SKIP;
     case OP_CONV: case OP_MAXPOOL: case OP_RESIZE: case OP_UPSAMPLE: return FOLD_SKIP;
     /* Left to the runtime kernels, constant inputs or not. */
     case OP_CONV_TRANSPOSE:
@@ -869,8 +766,12 @@ static bool pow_exponent_to_f32(Graph *g, Node *n, Diag *d) {
 
 bool pass_fold_constants(Graph *g, Diag *d) {
     bool *keep = malloc(sizeof(bool) * (size_t)(g->n_nodes > 0 ? g->n_nodes : 1));
-    if (!keep)
+    RtEval *ev = rt_eval_new();
+    if (!keep || !ev) {
+        free(keep);
+        rt_eval_free(ev);
         return diag_fail(d, ST_NOMEM, NULL, "out of memory in fold_constants");
+    }
     bool ok = true;
     for (int i = 0; i < g->n_nodes && ok; i++) {
         keep[i] = true;
@@ -879,7 +780,7 @@ bool pass_fold_constants(Graph *g, Diag *d) {
             break;
         }
         const Node *n = &g->nodes[i];
-        FoldResult r = fold_node(g, n, d);
+        FoldResult r = fold_node(g, i, ev, d);
         if (r == FOLD_ERROR) {
             ok = false;
         } else if (r == FOLD_DONE) {
@@ -897,5 +798,6 @@ bool pass_fold_constants(Graph *g, Diag *d) {
         ok = ir_infer_shapes(g, d);
     }
     free(keep);
+    rt_eval_free(ev);
     return ok && params_constant(g, d);
 }

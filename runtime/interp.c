@@ -314,7 +314,7 @@ bool interp_outputs_used(const Interp *st, const Node *n)
     return false;
 }
 
-static bool run_node(Interp *st, const Node *n)
+bool interp_run_node(Interp *st, const Node *n)
 {
     float *y = NULL;
     bool act_done = false;   /* the kernel applied n->act itself */
@@ -538,7 +538,7 @@ bool rt_interpret_traced(const Graph *g, const void *const *inputs, void *const 
     }
     for (int i = 0; ok && i < g->n_nodes; i++) {
         const Node *n = &g->nodes[i];
-        ok = run_node(&st, n);
+        ok = interp_run_node(&st, n);
         if (ok && fn && n->n_out > 0 && n->out[0] >= 0 && st.buf[n->out[0]] &&
             g->tensors[n->out[0]].dtype == DT_F32)
             fn(ctx, i, st.buf[n->out[0]], (long long)ir_numel(&g->tensors[n->out[0]]));

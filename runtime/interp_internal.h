@@ -49,6 +49,10 @@ bool interp_run_memmove(Interp *st, const Node *n, void *y);
 /* True when some output of n is read or is a graph output. */
 bool interp_outputs_used(const Interp *st, const Node *n);
 
+/* Runs node n: binds its outputs (interp_output_any), dispatches to the f32
+ * or typed kernels and applies a fused activation. Nodes whose outputs nobody
+ * uses are skipped. */
+bool interp_run_node(Interp *st, const Node *n);
 /* The ops of interp_ops.c; *act_done tells whether the kernel applied n->act. */
 bool interp_run_op(Interp *st, const Node *n, bool *act_done);
 /* The 3-D window kernels' parameters from a ConvGeom. */

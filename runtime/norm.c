@@ -97,12 +97,14 @@ RT_API void rt_lrn_f32(float *restrict y, const float *restrict x, long long n, 
     for (long long i = 0; i < n; i++)
         for (long long ch = 0; ch < c; ch++)
             for (long long j = 0; j < inner; j++) {
+                /* the window clipped to the channels first: a legal but huge
+                 * size (2^62) must not loop over channels that do not exist */
+                const long long k0 = ch > lo ? ch - lo : 0, k1 = hi < c - 1 - ch ? ch + hi : c - 1;
                 double sq = 0.0;
-                for (long long k = ch - lo; k <= ch + hi; k++)
-                    if (k >= 0 && k < c) {
-                        const double v = x[(i * c + k) * inner + j];
-                        sq += v * v;
-                    }
+                for (long long k = k0; k <= k1; k++) {
+                    const double v = x[(i * c + k) * inner + j];
+                    sq += v * v;
+                }
                 const long long e = (i * c + ch) * inner + j;
                 y[e] = (float)(x[e] / pow(bias + alpha / (double)size * sq, beta));
             }

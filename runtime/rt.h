@@ -139,4 +139,19 @@ typedef void (*RtTraceFn)(void *ctx, int node, const float *y, long long n);
 bool rt_interpret_traced(const struct Graph *g, const void *const *inputs,
                          void *const *outputs, RtTraceFn fn, void *ctx, struct Diag *d);
 
+/* Evaluates single nodes whose inputs are all constants on the interpreter's
+ * dispatch (the same kernels as rt_interpret and the emitted code): constant
+ * folding uses it, so a folded value is exactly what the node computes at run
+ * time. One RtEval serves any number of calls on one graph (it keeps per-tensor
+ * tables, grown as the graph grows); NULL when out of memory. */
+typedef struct RtEval RtEval;
+RtEval *rt_eval_new(void);
+void rt_eval_free(RtEval *e);
+/* Runs node `node` of g, whose present inputs are TK_CONST and whose outputs
+ * have known shapes and dtypes, writing output k into outputs[k] (ir_nbytes of
+ * that tensor, owned by the caller; NULL for an omitted output). False with d
+ * filled when the kernels cannot run the node (ST_UNSUPPORTED) or it is bad. */
+bool rt_eval_node(RtEval *e, const struct Graph *g, int node, void *const *outputs,
+                  struct Diag *d);
+
 #endif

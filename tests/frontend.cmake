@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
-# test_frontend, test_frontend_dtypes and test_functions build models from the protobuf-c structs,
+# test_frontend, test_frontend_dtypes, test_functions and test_ranges build models from the protobuf-c structs,
 # so they (alone outside frontend/) see the generated onnx.pb-c.h and link
 # protobuf-c directly.
-foreach(t test_frontend test_frontend_dtypes test_functions)
+foreach(t test_frontend test_frontend_dtypes test_functions test_ranges)
   if(TARGET ${t})
     target_sources(${t} PRIVATE ${CMAKE_CURRENT_LIST_DIR}/model_builder.c)
     target_include_directories(${t} PRIVATE

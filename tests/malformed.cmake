@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
-# test_malformed and test_hostile build their models from the protobuf-c structs
+# test_malformed, test_hostile and test_nonfinite build their models from the protobuf-c structs
 # (like test_frontend) and run the onnxc binary on them (cli_harness.c), so they
 # need the generated onnx.pb-c.h, protobuf-c, and onnxc built first.
-foreach(t test_malformed test_hostile)
+foreach(t test_malformed test_hostile test_nonfinite)
   if(TARGET ${t})
     target_sources(${t} PRIVATE ${CMAKE_CURRENT_LIST_DIR}/model_builder.c
                    ${CMAKE_CURRENT_LIST_DIR}/cli_harness.c)

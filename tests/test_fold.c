@@ -4,7 +4,12 @@
  * whole shape-arithmetic subgraphs (the kind exporters write for Resize and
  * Reshape) that must collapse into constants, checked against golden IR dumps
  * in tests/golden/<case>.fold_constants.ir (UPDATE_GOLDEN=1 rewrites them).
+ * Every folded arithmetic op, on every element type, gives bit for bit what
+ * the interpreter's kernels give at run time on special values (zero
+ * divisors, NaN, infinities, overflow, negative zero).
  */
+#include <float.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +22,7 @@
 
 #include "pass_test_util.h"
 #include "passes.h"
+#include "rt.h"
 
 /* ------------------------------------------------------------ graph building */
 
@@ -153,18 +159,142 @@ static void test_integer_arithmetic(void **state) {
     ir_graph_free(g);
 }
 
-static void test_division_by_zero_is_diagnosed(void **state) {
+/* --------------------------------------- folding == the run-time kernels */
+
+/* Special values per element type: zeros of both signs, +-1, extremes that
+ * overflow, NaN, infinities, a subnormal and halves (rounding). */
+static const float SPECIAL_F[] = {0.0f, -0.0f, 1.0f, -1.0f, 2.5f, -2.5f, 0.5f, INFINITY,
+                                  -INFINITY, NAN, FLT_MAX, -FLT_MAX, 1e-45f, 3e9f, -3e9f, 1e20f};
+static const int64_t SPECIAL_I[] = {0, 1, -1, 7, -7, 2, INT32_MAX, INT32_MIN,
+                                    (int64_t)INT32_MAX + 1, INT64_MAX, INT64_MIN, -2};
+#define N_SPECIAL 16
+#define N_SPECIAL_I 12
+
+/* Fills count elements of type dt with the special values (ints narrowed). */
+static void special(DType dt, void *out, int count) {
+    for (int i = 0; i < count; i++) {
+        if (dt == DT_F32)
+            ((float *)out)[i] = SPECIAL_F[i % N_SPECIAL];
+        else if (dt == DT_F64)
+            ((double *)out)[i] = i % N_SPECIAL == 13 ? 1e300 : (double)SPECIAL_F[i % N_SPECIAL];
+        else if (dt == DT_I64)
+            ((int64_t *)out)[i] = SPECIAL_I[i % N_SPECIAL_I];
+        else
+            ((int32_t *)out)[i] = (int32_t)(uint32_t)(uint64_t)SPECIAL_I[i % N_SPECIAL_I];
+    }
+}
+
+/* Node k(a [n,1], b [1,n]) or k(a [n]) with special values, built twice: with
+ * constant inputs and folded, and with graph inputs and run by the
+ * interpreter. The folded bytes must equal the run-time bytes exactly. */
+static void check_fold_equals_kernel(OpKind k, DType in_dt, DType out_dt, int64_t cast_to) {
+    bool binary = k != OP_RELU && k != OP_SIGMOID && k != OP_FLOOR && k != OP_CEIL &&
+                  k != OP_CAST;
+    int n = dtype_is_int(in_dt) ? N_SPECIAL_I : N_SPECIAL;
+    double va[N_SPECIAL], vb[N_SPECIAL];   /* room for n elements of any type */
+    special(in_dt, va, n);
+    special(in_dt, vb, n);
+    int64_t da[2] = {n, 1}, db[2] = {1, n}, yd = binary ? (int64_t)n * n : n;
+    size_t ybytes = (size_t)yd * dtype_size(out_dt);
+    unsigned char *folded = malloc(ybytes), *run = malloc(ybytes);
+    assert_non_null(folded);
+    assert_non_null(run);
+    for (int pass = 0; pass < 2; pass++) {
+        Graph *g = new_graph(13);
+        int in[2];
+        for (int j = 0; j < (binary ? 2 : 1); j++) {
+            const int64_t *dims = j ? db : da;
+            int rank = binary ? 2 : 1;
+            const char *name = j ? "b" : "a";
+            if (pass == 0) {
+                in[j] = ir_add_const(g, name, in_dt, rank, binary ? dims : &yd, j ? vb : va);
+            } else {
+                in[j] = ir_add_tensor(g, name, TK_INPUT, in_dt);
+                g->tensors[in[j]].rank = rank;
+                memcpy(g->tensors[in[j]].dims, binary ? dims : &yd, sizeof(int64_t) * (size_t)rank);
+                add_list(g, &g->inputs, &g->n_inputs, in[j]);
+            }
+        }
+        int node;
+        int y = op(g, k, "k", in, binary ? 2 : 1, out_dt, &node);
+        if (k == OP_CAST)
+            attr_int(g, node, "to", cast_to);
+        mark_output(g, y);
+        Diag d = {0};
+        if (!ir_infer_shapes(g, &d))
+            fail_msg("infer %s: %s", op_name(k), d.msg);
+        if (pass == 0) {
+            if (!pass_fold_constants(g, &d))
+                fail_msg("fold %s %s: %s", op_name(k), dtype_name(in_dt), d.msg);
+            const Tensor *t = &g->tensors[y];
+            assert_int_equal(t->kind, TK_CONST);   /* it did fold */
+            assert_int_equal(g->n_nodes, 0);
+            assert_int_equal(ir_numel(t), yd);
+            memcpy(folded, t->data, ybytes);
+        } else {
+            const void *ins[2] = {va, vb};
+            void *outs[1] = {run};
+            if (!rt_interpret_any(g, ins, outs, &d))
+                fail_msg("run %s %s: %s", op_name(k), dtype_name(in_dt), d.msg);
+        }
+        ir_graph_free(g);
+    }
+    size_t es = dtype_size(out_dt);
+    for (int64_t i = 0; i < yd; i++)
+        if (memcmp(folded + i * (int64_t)es, run + i * (int64_t)es, es) != 0)
+            fail_msg("%s %s -> %s: element %lld folds to a value the kernel does not give",
+                     op_name(k), dtype_name(in_dt), dtype_name(out_dt), (long long)i);
+    free(folded);
+    free(run);
+}
+
+static void test_fold_equals_kernels(void **state) {
+    (void)state;
+    static const OpKind bin[] = {OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MAX, OP_MIN};
+    static const DType types[] = {DT_F32, DT_F64, DT_I32, DT_I64};
+    for (size_t i = 0; i < ARRAY_LEN(bin); i++)
+        for (size_t t = 0; t < ARRAY_LEN(types); t++)
+            check_fold_equals_kernel(bin[i], types[t], types[t], 0);
+    static const OpKind un[] = {OP_RELU, OP_SIGMOID, OP_FLOOR, OP_CEIL};
+    for (size_t i = 0; i < ARRAY_LEN(un); i++)
+        for (size_t t = 0; t < 2; t++)
+            check_fold_equals_kernel(un[i], types[t], types[t], 0);
+    check_fold_equals_kernel(OP_RELU, DT_I64, DT_I64, 0);
+    static const DType casts[][2] = {{DT_F32, DT_I32}, {DT_F32, DT_I64}, {DT_F64, DT_F32},
+                                     {DT_F64, DT_I64}, {DT_I64, DT_I32}, {DT_I64, DT_F32},
+                                     {DT_F32, DT_F64}, {DT_I32, DT_I64}, {DT_I64, DT_F64}};
+    for (size_t i = 0; i < ARRAY_LEN(casts); i++)
+        check_fold_equals_kernel(OP_CAST, casts[i][0], casts[i][1], casts[i][1]);
+}
+
+/* The two disagreements of issue 16, by value: integer Div by a constant zero
+ * folds to the kernel's 0 (it was a compile error), Max(NaN, 1) to NaN (it
+ * was 1); and -0.0 + -0.0 stays -0.0. */
+static void test_fold_special_values(void **state) {
     (void)state;
     Graph *g = new_graph(13);
     int64_t a[1] = {5}, b[1] = {0};
     int in[2] = {ints(g, "a", 1, a, 1), ints(g, "b", 1, b, 1)};
-    int node;
-    mark_output(g, op(g, OP_DIV, "q", in, 2, DT_I64, &node));
-    Diag d = {0};
-    assert_true(ir_infer_shapes(g, &d));
-    assert_false(pass_fold_constants(g, &d));
-    assert_int_equal(d.code, ST_BAD_MODEL);
-    assert_string_equal(d.node, "q");
+    int q = op(g, OP_DIV, "q", in, 2, DT_I64, NULL);
+    float nan1[2] = {NAN, 1.0f}, nz[1] = {-0.0f};
+    int fa = floats(g, "fa", &nan1[0], 1), fb = floats(g, "fb", &nan1[1], 1);
+    int z = floats(g, "z", nz, 1);
+    int mx = op(g, OP_MAX, "mx", (int[]){fa, fb}, 2, DT_F32, NULL);
+    int mn = op(g, OP_MIN, "mn", (int[]){fb, fa}, 2, DT_F32, NULL);
+    int sz = op(g, OP_ADD, "sz", (int[]){z, z}, 2, DT_F32, NULL);
+    mark_output(g, q);
+    mark_output(g, mx);
+    mark_output(g, mn);
+    mark_output(g, sz);
+    fold(g);
+    assert_int_equal(g->n_nodes, 0);
+    int64_t qv;
+    memcpy(&qv, g->tensors[q].data, sizeof qv);
+    assert_int_equal(qv, 0);
+    assert_true(isnan(get_f32(&g->tensors[mx], 0)));
+    assert_true(isnan(get_f32(&g->tensors[mn], 0)));
+    float s0 = get_f32(&g->tensors[sz], 0);
+    assert_true(s0 == 0.0f && signbit(s0));
     ir_graph_free(g);
 }
 
@@ -381,7 +511,8 @@ static void test_runtime_shape_input_is_diagnosed(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_integer_arithmetic),
-        cmocka_unit_test(test_division_by_zero_is_diagnosed),
+        cmocka_unit_test(test_fold_equals_kernels),
+        cmocka_unit_test(test_fold_special_values),
         cmocka_unit_test(test_gather_squeeze_slice_cast),
         cmocka_unit_test(test_old_opset_attributes),
         cmocka_unit_test(test_cast_floor_ceil),
