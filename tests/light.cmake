@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # The nine CNNs of ONNX's light model tests (../shared/onnx-tests/light/: every
-# weight made by ConstantOfShape, 5 MB to 574 MB of them once folded), each
+# weight made by ConstantOfShape, 5 MB to 575 MB of them once folded), each
 # through `onnxc compile` and the emitted C, against the reference output in
 # the folder (tests/e2e/light_case.cmake). Skipped with a message when the
 # folder is absent. The four with more than 200 MB of weights (alexnet, vgg19,
