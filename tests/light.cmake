@@ -3,7 +3,7 @@
 # weight made by ConstantOfShape, 5 MB to 575 MB of them once folded), each
 # through `onnxc compile` and the emitted C, against the reference output in
 # the folder (tests/e2e/light_case.cmake). Skipped with a message when the
-# folder is absent. The four with more than 200 MB of weights (alexnet, vgg19,
+# folder is absent. The three with more than 200 MB of weights (alexnet, vgg19,
 # zfnet512; see README "Tests" for times) never run two at a time.
 if(NOT TARGET onnxc)
   return()
