@@ -33,9 +33,9 @@
  * both compilers under -Wpedantic about literals longer than the 4095
  * characters C11 guarantees (-Woverlength-strings); cg_blob_prologue writes the
  * pragmas that silence exactly these two (cg_blob_epilogue restores them after
- * the data), and the byte-order
- * guard: the bytes are the little-endian in-memory image, so a big-endian
- * target stops at #error when the compiler says it is one (__BYTE_ORDER__).
+ * the data), and the byte-order guard: the bytes are the little-endian
+ * in-memory image, so a big-endian target stops at #error when the compiler
+ * says it is one (__BYTE_ORDER__; compilers that do not say get no guard).
  *
  * Trailing zero bytes are not written (a literal shorter than the array
  * zero-fills the rest); when the literal is as long as the array, the array
