@@ -113,7 +113,20 @@ bool cg_fast_emit_weights(const CgFast *f, const Graph *g, FILE *c, Diag *d);
 /* Writes the kernel call of fast node i (after its params `p`); false when
  * node i has no fast kernel. */
 bool cg_fast_emit_call(const CgFast *f, const Graph *g, int i, bool has_bias, FILE *c);
-/* Writes n words as exact hex literals, comma-terminated, 12 per line. */
-void cg_put_words(FILE *c, const uint32_t *u, int64_t n);
+
+/* ---- emit_blob.c: constant data as string literals (see emit_blob.c) ---- */
+
+/* Writes `static const union { _Alignas(64) unsigned char b[..]; CTYPE f[n /
+ * elem_size]; } IDENT = {"..."};` whose bytes are exactly bytes[0..n). False
+ * when writing failed. */
+bool cg_emit_blob(FILE *c, const char *ident, const char *ctype, size_t elem_size,
+                  const void *bytes, size_t n);
+/* Before the first blob: the little-endian guard and the pragmas the literals
+ * need; after the last: restores the diagnostics. */
+void cg_blob_prologue(FILE *c);
+void cg_blob_epilogue(FILE *c);
+/* The literal body (without quotes) of p[0..n) into out (room for 4n bytes);
+ * returns its length. Exposed for the tests. */
+size_t cg_blob_encode(const unsigned char *p, size_t n, char *out);
 
 #endif

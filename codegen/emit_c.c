@@ -436,54 +436,18 @@ static bool emit_runtime(Emitter *e, FILE *c)
     return true;
 }
 
-/* A constant of another type than f32: its elements' bits as unsigned literals
- * of the element's width, read through the C type. */
-static void emit_typed_weight(const Tensor *t, int tid, const char *id, FILE *c)
-{
-    int64_t ne = ir_numel(t);
-    size_t es = dtype_size(t->dtype);
-    fprintf(c, "static const union { _Alignas(64) uint%zu_t u[%" PRId64 "]; %s f[%" PRId64
-               "]; } w_%d_%s = {{\n", 8 * es, ne, dtype_ctype(t->dtype), ne, tid, id);
-    const unsigned char *b = t->data;
-    for (int64_t i = 0; i < ne; i++) {
-        uint64_t u = 0;
-        for (size_t j = 0; j < es; j++)   /* the IR holds little-endian bytes */
-            u |= (uint64_t)b[i * (int64_t)es + (int64_t)j] << (8 * j);
-        fprintf(c, "0x%" PRIx64 "%s,", u, es == 8 ? "ULL" : es == 4 ? "U" : "");
-        if (i % 12 == 11 || i == ne - 1)
-            fputc('\n', c);
-    }
-    fputs("}};\n", c);
-}
-
 static void emit_weight(const Emitter *e, int tid, FILE *c)
 {
     const Tensor *t = &e->g->tensors[tid];
-    char q[CG_QUOTE_MAX * 4 + 16], type[256], id[CG_ID_MAX + 2];
+    char q[CG_QUOTE_MAX * 4 + 16], type[256], id[CG_ID_MAX + 2], ident[CG_ID_MAX + 32];
     cg_quote(t->name, CG_QUOTE_MAX, q, sizeof q);
     ir_format_type(t, type, sizeof type);
     cg_identifier(t->name, id, sizeof id);
-    int64_t ne = ir_numel(t);
     fprintf(c, "\n/* %s %s */\n", q, type);
-    if (t->dtype != DT_F32) {
-        emit_typed_weight(t, tid, id, c);
-        return;
-    }
-    fprintf(c, "static const union { _Alignas(64) uint32_t u[%" PRId64 "]; float f[%" PRId64
-               "]; } w_%d_%s = {{\n", ne, ne, tid, id);
-    const unsigned char *b = t->data;
-    uint32_t chunk[256];
-    for (int64_t i0 = 0; i0 < ne; i0 += 252) {
-        int64_t k = ne - i0 < 252 ? ne - i0 : 252;
-        /* the IR holds little-endian bytes: decode them, whatever the host */
-        for (int64_t i = 0; i < k; i++) {
-            const unsigned char *p = b + 4 * (i0 + i);
-            chunk[i] = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-                       (uint32_t)p[3] << 24;
-        }
-        cg_put_words(c, chunk, k);
-    }
-    fputs("}};\n", c);
+    snprintf(ident, sizeof ident, "w_%d_%s", tid, id);
+    /* the IR holds little-endian bytes: they are the array's image as they are */
+    cg_emit_blob(c, ident, t->dtype == DT_F32 ? "float" : dtype_ctype(t->dtype),
+                 dtype_size(t->dtype), t->data, (size_t)ir_nbytes(t));
 }
 
 const char *cg_act_const(Act a)
@@ -999,12 +963,14 @@ static bool emit_all(Emitter *e, FILE *c, FILE *h)
     fprintf(c, "#include \"%s\"\n", e->pl.opt->header_name);
     if (!emit_runtime(e, c))
         return false;
-    fputs("\n/* ---- weights: IEEE-754 bit patterns, exact ---- */\n", c);
+    fputs("\n/* ---- weights: their exact little-endian bytes ---- */\n", c);
+    cg_blob_prologue(c);
     for (int t = 0; t < g->n_tensors; t++)
         if (e->is_weight[t])
             emit_weight(e, t, c);
     if (!cg_fast_emit_weights(&e->fast, g, c, e->d))
         return false;
+    cg_blob_epilogue(c);
     fputs("\n/* ---- one function per node, in schedule order ---- */\n", c);
     for (int i = 0; i < g->n_nodes; i++)
         if (!emit_node_fn(e, i, c))

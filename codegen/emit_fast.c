@@ -185,23 +185,6 @@ void cg_fast_free(CgFast *f)
     f->kind = NULL;
 }
 
-/* Little-endian float bits of element i of a constant. */
-static uint32_t bits_at(const Tensor *t, int64_t i)
-{
-    const unsigned char *b = (const unsigned char *)t->data + 4 * i;
-    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
-void cg_put_words(FILE *c, const uint32_t *u, int64_t n)
-{
-    /* dense but exact: 0x and 8 hex digits, no spaces, 12 per line */
-    for (int64_t i = 0; i < n; i++) {
-        fprintf(c, "0x%08" PRIx32 ",", u[i]);
-        if (i % 12 == 11 || i == n - 1)
-            fputc('\n', c);
-    }
-}
-
 bool cg_fast_emit_weights(const CgFast *f, const Graph *g, FILE *c, Diag *d)
 {
     for (int i = 0; i < g->n_nodes; i++) {
@@ -211,25 +194,25 @@ bool cg_fast_emit_weights(const CgFast *f, const Graph *g, FILE *c, Diag *d)
         const Tensor *w = &g->tensors[n->in[1]];
         const int64_t m = w->dims[0], cc = w->dims[1], taps = w->dims[2] * w->dims[3];
         const int64_t ne = ir_numel(w);
-        uint32_t *u = calloc((size_t)ne + 1, sizeof *u);
+        const unsigned char *src = w->data;
+        unsigned char *u = calloc((size_t)ne + 1, 4);
         if (!u)
             return diag_fail(d, ST_NOMEM, NULL, "out of memory");
+        /* moves each float's 4 little-endian bytes: the bit patterns stay exact */
         for (int64_t om = 0; om < m; om++)
             for (int64_t ic = 0; ic < cc; ic++)
                 for (int64_t t = 0; t < taps; t++) {
                     int64_t dst = f->kind[i] == CG_FAST_CONV
                         ? (((om / 16) * cc + ic) * taps + t) * 16 + om % 16
                         : ((om * (cc / 16) + ic / 16) * taps + t) * 16 + ic % 16;
-                    u[dst] = bits_at(w, (om * cc + ic) * taps + t);
+                    memcpy(u + 4 * dst, src + 4 * ((om * cc + ic) * taps + t), 4);
                 }
-        char q[CG_QUOTE_MAX * 4 + 16];
+        char q[CG_QUOTE_MAX * 4 + 16], ident[32];
         cg_quote(w->name, CG_QUOTE_MAX, q, sizeof q);
         fprintf(c, "\n/* %s of node %d, packed %s */\n", q, i,
                 f->kind[i] == CG_FAST_CONV ? "(m/16, c, kh, kw, 16)" : "(m, c/16, kh, kw, 16)");
-        fprintf(c, "static const union { _Alignas(64) uint32_t u[%" PRId64 "]; float f[%" PRId64
-                   "]; } wp_%d = {{\n", ne, ne, i);
-        cg_put_words(c, u, ne);
-        fputs("}};\n", c);
+        snprintf(ident, sizeof ident, "wp_%d", i);
+        cg_emit_blob(c, ident, "float", 4, u, 4 * (size_t)ne);
         free(u);
     }
     return true;

@@ -712,6 +712,8 @@ static Graph *load_bytes(const void *data, size_t size, const char *name, const 
     }
     const char *slash = name ? strrchr(name, '/') : NULL;
     g->source = arena_strdup(g->arena, slash ? slash + 1 : name ? name : "");
+    g->max_elements = lim.max_elements;      /* for the passes that create constants */
+    g->max_const_bytes = lim.max_total_bytes;
     Loader L = {{g, lim, base_dir, 0}, d, NULL, 0, 0, NULL, 0, NULL, 0,
                 {NULL, 0, &alloc, &budget, NULL}};
     bool ok = g->source && load_graph(&L, m);

@@ -18,6 +18,7 @@
  * fuzz_replay, which runs the same function on files (regression tests).
  */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,12 +53,30 @@ static void check_refusal(const Diag *d)
             finding("control byte in the error line", d);
 }
 
-/* Emitted text: printable ASCII and newlines only, no trigraph, no line splice. */
+/* Emitted text: printable ASCII and newlines only, no trigraph, no line splice.
+ * Except the weight literals (codegen/emit_blob.c): between the data pragmas,
+ * a line that starts with '"' holds weight bytes raw, every byte but NUL, CR
+ * and LF allowed (model data, never model text); it must still end with its
+ * closing quote (`"` or `"};`), and the trigraph and splice checks apply. */
 static void check_text(const char *s, size_t n)
 {
+    static const char begin[] = "#pragma GCC diagnostic push\n";
+    static const char end[] = "#pragma GCC diagnostic pop\n";
+    bool in_data = false, data_line = false;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c != '\n' && (c < 0x20 || c >= 0x7f))
+        if (i == 0 || s[i - 1] == '\n') {
+            if (strncmp(s + i, begin, n - i < sizeof begin - 1 ? n - i : sizeof begin - 1) == 0)
+                in_data = true;
+            if (strncmp(s + i, end, n - i < sizeof end - 1 ? n - i : sizeof end - 1) == 0)
+                in_data = false;
+            data_line = in_data && c == '"';
+        }
+        if (data_line && c == '\n' && s[i - 1] != '"' &&
+            !(i >= 4 && strncmp(s + i - 3, "\"};", 3) == 0))
+            finding("weight literal line without its closing quote", NULL);
+        if (data_line ? (c == 0 || c == '\r')
+                      : (c != '\n' && (c < 0x20 || c >= 0x7f)))
             finding("non-printable byte in emitted code", NULL);
         if (c == '?' && i + 1 < n && s[i + 1] == '?')
             finding("\"??\" (trigraph start) in emitted code", NULL);

@@ -240,6 +240,10 @@ typedef struct Graph {
     const char *source;    /* model file name (base name), for the emitted banner */
     int64_t arena_bytes;   /* plan_buffers: size of the activation arena, -1 before */
     int64_t arena_lower_bound; /* plan_buffers: largest sum of simultaneously live tensors */
+    /* The limits the model was loaded under (--max-elements, --max-bytes), for the
+     * passes that create data (fold_constants); 0: the frontend's defaults. */
+    int64_t max_elements;    /* elements of one tensor */
+    int64_t max_const_bytes; /* all constant data together */
 } Graph;
 
 /* Returns an empty graph with its own arena, or NULL when out of memory. */

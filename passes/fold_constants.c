@@ -29,9 +29,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Folded tensors are shape arithmetic and small tables; anything bigger is a
- * model asking the compiler to materialize a huge constant. */
-#define FOLD_MAX_BYTES ((int64_t)1 << 28)
+/* Folded constants are bounded by the limits the model was loaded under
+ * (g->max_elements per tensor, g->max_const_bytes for all constant data
+ * together: --max-elements, --max-bytes) and by nothing else; a graph built
+ * without the frontend (0) gets the frontend's defaults. ONNX's light models
+ * make every weight with ConstantOfShape, hundreds of MB of them. */
+#define FOLD_DEFAULT_ELEMENTS ((int64_t)1 << 30)
+#define FOLD_DEFAULT_BYTES ((int64_t)4 << 30)
+
+static int64_t max_elements(const Graph *g) {
+    return g->max_elements > 0 ? g->max_elements : FOLD_DEFAULT_ELEMENTS;
+}
+
+static int64_t max_const_bytes(const Graph *g) {
+    return g->max_const_bytes > 0 ? g->max_const_bytes : FOLD_DEFAULT_BYTES;
+}
 
 typedef enum FoldResult { FOLD_DONE, FOLD_SKIP, FOLD_ERROR } FoldResult;
 
@@ -89,20 +101,28 @@ static void *make_const(Graph *g, const Node *n, int t, DType dt, int rank, cons
         diag_fail(d, ST_LIMIT, n, "folded result has rank %d", rank);
         return NULL;
     }
-    int64_t bytes = (int64_t)dtype_size(dt);
+    const int64_t es = (int64_t)dtype_size(dt), lim = max_elements(g);
+    int64_t numel = 1;
     for (int i = 0; i < rank; i++) {
         if (dims[i] < 0) {
             diag_fail(d, ST_BAD_MODEL, n, "folded result has negative dimension %lld",
                       (long long)dims[i]);
             return NULL;
         }
-        if (dims[i] > 0 && bytes > FOLD_MAX_BYTES / dims[i]) {
-            diag_fail(d, ST_LIMIT, n, "folded constant would exceed %lld bytes",
-                      (long long)FOLD_MAX_BYTES);
+        if (dims[i] > 0 && numel > lim / dims[i]) {
+            diag_fail(d, ST_LIMIT, n, "folded constant would have more than %lld elements "
+                      "(--max-elements)", (long long)lim);
             return NULL;
         }
-        bytes *= dims[i];
+        numel *= dims[i];
     }
+    if (numel > max_const_bytes(g) / es) {
+        diag_fail(d, ST_LIMIT, n, "folded constant of %lld elements of %lld bytes would exceed "
+                  "the limit of %lld bytes of constant data (--max-bytes)", (long long)numel,
+                  (long long)es, (long long)max_const_bytes(g));
+        return NULL;
+    }
+    int64_t bytes = numel * es;   /* at most max_const_bytes: no overflow */
     void *data = arena_alloc(g->arena, (size_t)bytes);
     if (!data) {
         diag_fail(d, ST_NOMEM, n, "out of memory while folding");
@@ -764,6 +784,20 @@ static bool pow_exponent_to_f32(Graph *g, Node *n, Diag *d) {
     return true;
 }
 
+/* Bytes of node n's outputs that folding gave new data (not shared with an input). */
+static int64_t new_bytes(const Graph *g, const Node *n) {
+    int64_t sum = 0;
+    for (int k = 0; k < n->n_out; k++) {
+        const Tensor *y = n->out[k] >= 0 ? &g->tensors[n->out[k]] : NULL;
+        bool shared = !y || !y->data;
+        for (int j = 0; j < n->n_in && !shared; j++)
+            shared = n->in[j] >= 0 && g->tensors[n->in[j]].data == y->data;
+        if (!shared)
+            sum += ir_nbytes(y);
+    }
+    return sum;
+}
+
 bool pass_fold_constants(Graph *g, Diag *d) {
     bool *keep = malloc(sizeof(bool) * (size_t)(g->n_nodes > 0 ? g->n_nodes : 1));
     RtEval *ev = rt_eval_new();
@@ -772,6 +806,10 @@ bool pass_fold_constants(Graph *g, Diag *d) {
         rt_eval_free(ev);
         return diag_fail(d, ST_NOMEM, NULL, "out of memory in fold_constants");
     }
+    int64_t total = 0;   /* constant data, against max_const_bytes */
+    for (int t = 0; t < g->n_tensors; t++)
+        if (g->tensors[t].kind == TK_CONST && g->tensors[t].data)
+            total += ir_nbytes(&g->tensors[t]);
     bool ok = true;
     for (int i = 0; i < g->n_nodes && ok; i++) {
         keep[i] = true;
@@ -786,6 +824,11 @@ bool pass_fold_constants(Graph *g, Diag *d) {
         } else if (r == FOLD_DONE) {
             keep[i] = false;
             g->tensors[n->out[0]].producer = -1;
+            total += new_bytes(g, n);
+            if (total > max_const_bytes(g))
+                ok = diag_fail(d, ST_LIMIT, n, "folded constants bring the constant data to "
+                               "%lld bytes, more than the limit of %lld (--max-bytes)",
+                               (long long)total, (long long)max_const_bytes(g));
         } else {
             /* A kept node may have a shape that only now can be inferred
              * (Reshape, Resize from folded inputs): a later Shape needs it. */

@@ -452,7 +452,10 @@ static void check_source_safe(const char *text)
             "#include <", "#include \"net.h\"", "#define RT_API static", "#ifndef ",
             "#define ONNXC_RT_KERNELS_H", "#define RT_", "#endif", "#if ", "#else",
             "#define NET_", "#define ONNXC_GENERATED_NET_H", "#ifdef __cplusplus",
-            "#if defined", "#elif", "#undef RT_", "#ifdef "};
+            "#if defined", "#elif", "#undef RT_", "#ifdef ",
+            /* emit_blob.c: the byte-order guard and the pragmas of the literals */
+            "#error \"the constant data of this file is little-endian", "#pragma GCC diagnostic ",
+            "#pragma clang diagnostic "};
         bool ok = false;
         for (size_t i = 0; i < ARRAY_LEN(allowed) && !ok; i++)
             ok = strncmp(p, allowed[i], strlen(allowed[i])) == 0;
@@ -495,7 +498,9 @@ static void test_emit_compile_run(void **state)
     assert_null(strstr(c_text, "malloc"));
     const char *sep = strstr(c_text, "/* ---- runtime/conv.c ---- */");
     assert_null(strstr(sep + 1, "/* ---- runtime/conv.c ---- */"));   /* once only */
-    assert_non_null(strstr(c_text, "_Alignas(64) uint32_t u[36]; float f[36]; } w_"));
+    /* 36 floats: 144 bytes, 145 when the last byte is not 0 (room for the NUL) */
+    assert_true(strstr(c_text, "_Alignas(64) unsigned char b[144]; float f[36]; } w_") ||
+                strstr(c_text, "_Alignas(64) unsigned char b[145]; float f[36]; } w_"));
     assert_non_null(strstr(c_text, "static void n0_Conv("));
     assert_non_null(strstr(c_text, ".act = RT_ACT_SILU"));
     assert_non_null(strstr(h_text, "#define NET_WORKSPACE_BYTES "));
@@ -572,6 +577,179 @@ static void test_deterministic(void **state)
     ir_graph_free(n2.g);
 }
 
+/* ---------------------------------------------- constant data (emit_blob.c)
+ * The literal encoding: decoded here by the rules of C11 6.4.4.4 it gives the
+ * input back byte for byte, with none of the characters a literal must not
+ * hold raw; and compiled by gcc and clang under the strict flags, the arrays
+ * hold the exact bytes, read through .f as the same bit patterns. */
+
+/* Decodes the escapes cg_blob_encode writes (and fails on any other). */
+static size_t blob_decode(const char *s, size_t len, unsigned char *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != '\\') {
+            out[k++] = (unsigned char)s[i];
+            continue;
+        }
+        char e = s[++i];
+        if (e >= '0' && e <= '7') {   /* up to three octal digits */
+            unsigned v = 0;
+            int nd = 0;
+            while (nd < 3 && i < len && s[i] >= '0' && s[i] <= '7') {
+                v = v * 8 + (unsigned)(s[i++] - '0');
+                nd++;
+            }
+            i--;
+            out[k++] = (unsigned char)v;
+        } else if (e == 'n') {
+            out[k++] = '\n';
+        } else if (e == 'r') {
+            out[k++] = '\r';
+        } else if (e == '"' || e == '\\' || e == '?') {
+            out[k++] = (unsigned char)e;
+        } else {
+            fail_msg("unexpected escape \\%c", e);
+        }
+    }
+    return k;
+}
+
+/* Bytes that stress the encoder: every byte value, NUL before octal digits,
+ * trigraph starts, quotes, backslashes, line ends, bidi controls, NUL runs. */
+static size_t blob_stress(unsigned char *b, size_t size, uint32_t seed)
+{
+    static const unsigned char tricky[] = {
+        0, '0', 0, '7', 0, '8', 0, 0, '1', '?', '?', '=', '?', '?', '/', '?', '?', '?', '(',
+        '"', '\\', '\n', '\r', '\\', '\n', 0xE2, 0x80, 0xAE, 0xE2, 0x81, 0xA6, 0xE2, 0x80,
+        0xA9, 0xE2, 0xE2, 0x80, 0xAA, '0', 0, 0, 0, '3', '?'};
+    size_t n = 0;
+    for (int v = 0; v < 256; v++)
+        b[n++] = (unsigned char)v;
+    memcpy(b + n, tricky, sizeof tricky);
+    n += sizeof tricky;
+    uint32_t s = seed;
+    while (n < size) {
+        s = s * 1664525u + 1013904223u;
+        b[n++] = (unsigned char)(s >> 24);
+    }
+    return n;
+}
+
+static void test_blob_encode(void **state)
+{
+    (void)state;
+    unsigned char in[3000], back[3000];
+    char enc[4 * 3000];
+    for (size_t len = 0; len <= sizeof in; len += len < 400 ? 1 : 997) {
+        blob_stress(in, sizeof in, (uint32_t)len);
+        /* start anywhere: every tricky sequence also lands on the chunk's end */
+        const unsigned char *p = in + (len % 300);
+        size_t n = len < sizeof in - 300 ? len : sizeof in - 300;
+        size_t k = cg_blob_encode(p, n, enc);
+        assert_true(k <= 4 * n);
+        assert_int_equal(blob_decode(enc, k, back), n);
+        assert_memory_equal(back, p, n);
+        for (size_t i = 0; i < k; i++) {
+            assert_true(enc[i] != '\0' && enc[i] != '\n' && enc[i] != '\r');
+            assert_false(enc[i] == '"' && (i == 0 || enc[i - 1] != '\\'));
+            assert_false(i + 1 < k && enc[i] == '?' && enc[i + 1] == '?');
+            assert_false(i + 2 < k && (unsigned char)enc[i] == 0xE2 &&
+                         (unsigned char)enc[i + 1] == 0x80 && (unsigned char)enc[i + 2] == 0xAE);
+        }
+    }
+    /* float data stays close to its size (the README's 1.2x bound) */
+    float f[4096];
+    fill_random(f, 4096, 7);
+    for (int i = 0; i < 4096; i++)
+        f[i] *= 0.05f;
+    static char fenc[4 * sizeof f];
+    size_t k = cg_blob_encode((const unsigned char *)f, sizeof f, fenc);
+    assert_true(k * 10 <= sizeof f * 11);   /* at most 1.1x before quotes and newlines */
+    static unsigned char fback[sizeof f];
+    assert_int_equal(blob_decode(fenc, k, fback), sizeof f);
+    assert_memory_equal(fback, f, sizeof f);
+}
+
+/* Emits blobs of stress bytes and of floats (NaN payloads, -0, denormals, a
+ * zero run, trailing zeros) with a driver that compares them with a copy of
+ * the bytes read from a file, and compiles it strictly with every compiler. */
+static void test_blob_compile(void **state)
+{
+    (void)state;
+    static unsigned char stress[5000];
+    blob_stress(stress, sizeof stress, 11);
+    static const uint32_t bits[] = {0x3f800000u, 0x80000000u, 0x7fc00001u, 0xffbfffffu,
+                                    0x00000001u, 0x007fffffu, 0x7f800000u, 0, 0, 0x3e3f3f3fu,
+                                    0x3f3f3f3fu, 0x00303030u, 0, 0};
+    unsigned char fb[sizeof bits];
+    for (size_t i = 0; i < ARRAY_LEN(bits); i++)
+        for (int j = 0; j < 4; j++)
+            fb[4 * i + (size_t)j] = (unsigned char)(bits[i] >> (8 * j));
+    static const unsigned char zeros[64] = {0};
+    char path[512];
+    snprintf(path, sizeof path, "%s/blob.c", tmpdir);
+    FILE *c = fopen(path, "wb");
+    assert_non_null(c);
+    fputs("#include <stdint.h>\n#include <stdio.h>\n#include <string.h>\n", c);
+    cg_blob_prologue(c);
+    assert_true(cg_emit_blob(c, "stress", "unsigned char", 1, stress, sizeof stress));
+    assert_true(cg_emit_blob(c, "floats", "float", 4, fb, sizeof fb));
+    assert_true(cg_emit_blob(c, "zeros", "float", 4, zeros, sizeof zeros));
+    assert_true(cg_emit_blob(c, "last", "uint16_t", 2, stress + 1, 254));   /* ends in 0xFF */
+    cg_blob_epilogue(c);
+    fputs("static int same(const char *file, const void *p, size_t n)\n"
+          "{\n"
+          "    static unsigned char buf[8192];\n"
+          "    FILE *f = fopen(file, \"rb\");\n"
+          "    size_t got = f ? fread(buf, 1, sizeof buf, f) : 0;\n"
+          "    if (f) fclose(f);\n"
+          "    return got == n && memcmp(buf, p, n) == 0;\n"
+          "}\n"
+          "int main(void)\n"
+          "{\n"
+          "    if ((uintptr_t)stress.b % 64 || (uintptr_t)floats.f % 64) return 1;\n"
+          "    if (!same(\"stress.bin\", stress.b, sizeof stress.b - 1)) return 2;\n"
+          "    if (!same(\"floats.bin\", floats.f, 56)) return 3;\n"
+          "    uint32_t u; memcpy(&u, &floats.f[2], 4);\n"
+          "    if (u != 0x7fc00001u) return 4;   /* the NaN payload survives */\n"
+          "    if (floats.f[0] != 1.0f || zeros.f[15] != 0.0f) return 5;\n"
+          "    if (sizeof zeros.b != 64 || !same(\"last.bin\", last.f, 254)) return 6;\n"
+          "    return 0;\n"
+          "}\n",
+          c);
+    fclose(c);
+    char bin[512];
+    snprintf(bin, sizeof bin, "%s/stress.bin", tmpdir);
+    FILE *f = fopen(bin, "wb");
+    assert_non_null(f);
+    fwrite(stress, 1, sizeof stress, f);
+    fclose(f);
+    snprintf(bin, sizeof bin, "%s/floats.bin", tmpdir);
+    f = fopen(bin, "wb");
+    assert_non_null(f);
+    fwrite(fb, 1, sizeof fb, f);
+    fclose(f);
+    snprintf(bin, sizeof bin, "%s/last.bin", tmpdir);
+    f = fopen(bin, "wb");
+    assert_non_null(f);
+    fwrite(stress + 1, 1, 254, f);
+    fclose(f);
+    const char *ccs[] = {cc_name(), "gcc", "clang"};
+    int ran = 0;
+    for (size_t i = 0; i < ARRAY_LEN(ccs); i++) {
+        if (!have_compiler(ccs[i]))
+            continue;
+        assert_int_equal(run_cmd("cd '%s' && %s -std=c11 -Wall -Wextra -Wpedantic -Werror -O1 "
+                                 "blob.c -o blob && ./blob",
+                                 tmpdir, ccs[i]),
+                         0);
+        ran++;
+    }
+    assert_true(ran > 0);
+}
+/* ------------------------------------------ end of constant data tests */
+
 /* ----------------------------------------------------------- diagnostics */
 
 static void test_unsupported(void **state)
@@ -643,6 +821,8 @@ int main(void)
         cmocka_unit_test(test_emit_compile_run),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_unsupported),
+        cmocka_unit_test(test_blob_encode),
+        cmocka_unit_test(test_blob_compile),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }

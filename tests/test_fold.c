@@ -487,6 +487,62 @@ static void test_reshape_constant_of_shape_subgraph(void **state) {
     ir_graph_free(g);
 }
 
+/* ConstantOfShape of (n) f32 elements of 0.5 in a new graph under the given limits. */
+static Graph *cos_graph(int64_t n, int64_t max_elements, int64_t max_const_bytes, int *out) {
+    Graph *g = new_graph(13);
+    g->max_elements = max_elements;
+    g->max_const_bytes = max_const_bytes;
+    float half = 0.5f;
+    int64_t one = 1;
+    int val = ir_add_const(g, "val", DT_F32, 1, &one, &half);
+    int shape = ints(g, "shape", 1, &n, 1);
+    int node;
+    *out = op(g, OP_CONSTANT_OF_SHAPE, "cos", &shape, 1, DT_F32, &node);
+    attr_tensor(g, node, "value", val);
+    mark_output(g, *out);
+    return g;
+}
+
+/* Folding is bounded by the graph's limits (--max-elements, --max-bytes) and by
+ * nothing else: 300 MB folds under the defaults (an old cap said 256 MB), one
+ * element or one byte more than a limit is refused naming the option. */
+static void test_fold_limits(void **state) {
+    (void)state;
+    int y;
+    Graph *g = cos_graph((int64_t)75 << 20, 0, 0, &y);   /* 300 MiB, default limits */
+    fold(g);
+    assert_int_equal(g->tensors[y].kind, TK_CONST);
+    assert_true(get_f32(&g->tensors[y], ((int64_t)75 << 20) - 1) == 0.5f);
+    ir_graph_free(g);
+
+    g = cos_graph(1000, 1000, 0, &y);   /* exactly at --max-elements */
+    fold(g);
+    ir_graph_free(g);
+    Diag d = {0};
+    g = cos_graph(1001, 1000, 0, &y);
+    assert_false(pass_fold_constants(g, &d));
+    assert_int_equal(d.code, ST_LIMIT);
+    assert_string_equal(d.node, "cos");
+    assert_non_null(strstr(d.msg, "more than 1000 elements (--max-elements)"));
+    ir_graph_free(g);
+
+    /* the budget counts the constants already there: val (4) and shape (8) */
+    g = cos_graph(1000, 0, 4000 + 12, &y);
+    fold(g);
+    ir_graph_free(g);
+    memset(&d, 0, sizeof d);
+    g = cos_graph(1000, 0, 4000 + 11, &y);
+    assert_false(pass_fold_constants(g, &d));
+    assert_int_equal(d.code, ST_LIMIT);
+    assert_non_null(strstr(d.msg, "(--max-bytes)"));
+    ir_graph_free(g);
+    memset(&d, 0, sizeof d);
+    g = cos_graph(1000, 0, 3999, &y);   /* the tensor alone is too big */
+    assert_false(pass_fold_constants(g, &d));
+    assert_non_null(strstr(d.msg, "exceed the limit of 3999 bytes of constant data (--max-bytes)"));
+    ir_graph_free(g);
+}
+
 /* A Reshape whose shape is a run-time input is refused, naming the node. */
 static void test_runtime_shape_input_is_diagnosed(void **state) {
     (void)state;
@@ -519,6 +575,7 @@ int main(void) {
         cmocka_unit_test(test_resize_sizes_subgraph),
         cmocka_unit_test(test_reshape_constant_of_shape_subgraph),
         cmocka_unit_test(test_runtime_shape_input_is_diagnosed),
+        cmocka_unit_test(test_fold_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

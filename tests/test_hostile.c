@@ -357,7 +357,10 @@ static void check_directives(const char *path)
         "#include <", "#include \"hostile.h\"", "#define RT_API static", "#ifndef ",
         "#define ONNXC_RT_KERNELS_H", "#define RT_", "#endif", "#if ", "#else", "#elif",
         "#define HOSTILE_", "#define ONNXC_GENERATED_HOSTILE_H", "#ifdef __cplusplus",
-        "#if defined", "#undef RT_", "#ifdef "};
+        "#if defined", "#undef RT_", "#ifdef ",
+        /* emit_blob.c: the byte-order guard and the pragmas of the literals */
+        "#error \"the constant data of this file is little-endian", "#pragma GCC diagnostic ",
+        "#pragma clang diagnostic "};
     while (fgets(line, sizeof line, f)) {
         const char *p = line + strspn(line, " \t");
         if (strstr(line, "?\?"))
