@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The zoo benchmark: onnxc's emitted code against ONNX Runtime on one core, on
+# real CNNs and U-Nets exported from torch with seeded random weights.
+#
+#   bash bench/zoo.sh [--models a,b,...] [--cc "gcc -O3 -march=native"] [--rounds R]
+#                     [--budget-ms MS] [--list]
+#
+# 1. installs what is missing: Debian's python3-torch, python3-torchvision and
+#    python3-onnx (apt-get), and onnxruntime-node into bench/node_modules (npm,
+#    the CPU build that ships in the package, as bench/run.sh does);
+# 2. builds onnxc (build/) and measures one core's FMA peak (bench/fma_peak.c);
+# 3. exports the zoo with /usr/bin/python3 bench/zoo_export.py into build/zoo/
+#    (a model already there is not exported again: delete its folder to redo it);
+# 4. per model: `onnxc compile --report` to build/zoo/NAME/zoo_model.c, then the
+#    C compiler (--cc, default gcc -O3 -march=native) builds it with
+#    bench/zoo_main.c into build/zoo/NAME/zoo_main. The object is cached by the
+#    hash of the .c and the compiler command, so an unchanged emitted file is
+#    not compiled again (the big models take minutes);
+# 5. bench/zoo.mjs times both engines on torch's input, interleaved, checks
+#    both outputs against torch's and prints one row per model and the geomean
+#    (also written to build/zoo/results.md).
+# A failure of one model (export, onnxc, C compiler) is a row, not the end.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+zoo=build/zoo
+models="" cc="gcc -O3 -march=native" rounds=7 budget=200
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --models) models=$2; shift 2 ;;
+    --cc) cc=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --budget-ms) budget=$2; shift 2 ;;
+    --list) models=list; shift ;;
+    -h|--help) sed -n '3,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "zoo.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+# ---- 1. dependencies
+if ! /usr/bin/python3 -c 'import torch, torchvision, onnx' 2>/dev/null; then
+  echo "== installing python3-torch python3-torchvision python3-onnx (apt-get)"
+  apt-get install -y python3-torch python3-torchvision python3-onnx >/dev/null || exit 1
+fi
+all=$(/usr/bin/python3 bench/zoo_export.py --list 2>/dev/null) || { echo "zoo.sh: bench/zoo_export.py does not run" >&2; exit 1; }
+if [ "$models" = list ]; then echo "$all"; exit 0; fi
+[ -n "$models" ] || models=${all// /,}
+for m in ${models//,/ }; do
+  case " $all " in *" $m "*) ;; *) echo "zoo.sh: unknown model '$m' (known: $all)" >&2; exit 2 ;; esac
+done
+if [ ! -e bench/node_modules/onnxruntime-node/package.json ]; then
+  echo "== installing onnxruntime-node into bench/node_modules (npm)"
+  (cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund >/dev/null) || exit 1
+fi
+
+# ---- 2. onnxc and the peak
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null || exit 1
+cmake --build build -j2 --target onnxc >/dev/null || exit 1
+mkdir -p "$zoo"
+# shellcheck disable=SC2086  # $cc is a command line: split on purpose
+$cc -std=c11 -o "$zoo/fma_peak" bench/fma_peak.c || exit 1
+peak=0
+for _ in 1 2 3; do   # best of 3 probes: one probe can lose the core to another job
+  p=$("$zoo/fma_peak" | awk '{print $1}')
+  peak=$(awk "BEGIN{print ($p>$peak)?$p:$peak}")
+done
+
+# ---- 3. export
+echo "== exporting (cached in $zoo/)"
+/usr/bin/python3 bench/zoo_export.py "$zoo" ${models//,/ } 2>&1 | grep -v -i -e warning -e '^ ' -e '^$'
+
+# ---- 4. compile
+echo "== compiling with onnxc and '$cc'"
+hash_of() { sha256sum "$@" | awk '{print $1}' | sha256sum | cut -c1-16; }
+for m in ${models//,/ }; do
+  d=$zoo/$m
+  rm -f "$d/compile_error.txt" "$d/cc_error.txt"
+  [ -e "$d/model.onnx" ] || continue
+  shape=$(/usr/bin/python3 -c 'import json,sys; print(",".join(map(str, json.load(open(sys.argv[1]))["input"])))' "$d/meta.json")
+  if ! build/onnxc compile "$d/model.onnx" -o "$d/zoo_model.c" --name zoo_model --shape "x=$shape" --report \
+      >"$d/report.txt" 2>"$d/onnxc_stderr.txt"; then
+    grep -m1 . "$d/onnxc_stderr.txt" >"$d/compile_error.txt" || echo "onnxc exited with an error" >"$d/compile_error.txt"
+    echo "$m: onnxc compile failed: $(cat "$d/compile_error.txt")"
+    continue
+  fi
+  key=$(printf '%s\n' "$cc" | cat - "$d/zoo_model.c" "$d/zoo_model.h" | sha256sum | cut -c1-16)
+  if [ -e "$d/zoo_model.o" ] && [ "$(cat "$d/zoo_model.key" 2>/dev/null)" = "$key" ]; then
+    echo "$m: $(wc -c <"$d/zoo_model.c") bytes of C, unchanged: compiled before in $(cat "$d/cc_time.txt") s"
+  else
+    rm -f "$d/zoo_model.o" "$d/zoo_model.key"
+    t0=$(date +%s.%N)
+    # shellcheck disable=SC2086
+    if ! $cc -std=c11 -c "$d/zoo_model.c" -o "$d/zoo_model.o" 2>"$d/cc_stderr.txt"; then
+      grep -m1 -i error "$d/cc_stderr.txt" >"$d/cc_error.txt" || echo "the C compiler failed" >"$d/cc_error.txt"
+      echo "$m: C compile failed: $(cat "$d/cc_error.txt")"
+      continue
+    fi
+    awk "BEGIN{printf \"%.1f\n\", $(date +%s.%N) - $t0}" >"$d/cc_time.txt"
+    echo "$key" >"$d/zoo_model.key"
+    echo "$m: $(wc -c <"$d/zoo_model.c") bytes of C, compiled in $(cat "$d/cc_time.txt") s"
+  fi
+  # shellcheck disable=SC2086
+  if ! $cc -std=c11 -I"$d" -o "$d/zoo_main" bench/zoo_main.c "$d/zoo_model.o" -lm 2>"$d/cc_stderr.txt"; then
+    grep -m1 -i error "$d/cc_stderr.txt" >"$d/cc_error.txt" || echo "linking zoo_main failed" >"$d/cc_error.txt"
+    echo "$m: linking the driver failed: $(cat "$d/cc_error.txt")"
+  fi
+done
+
+# ---- 5. time and check
+echo
+echo "== timing ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores," \
+  "load average $(cut -d' ' -f1-3 /proc/loadavg)), emitted C built with '$cc'"
+node bench/zoo.mjs --dir "$zoo" --models "$models" --peak "$peak" --rounds "$rounds" \
+  --budget-ms "$budget" --out "$zoo/results.md"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); table also in $zoo/results.md"
