@@ -4,12 +4,12 @@
 # real CNNs and U-Nets exported from torch with seeded random weights.
 #
 #   bash bench/zoo.sh [--models a,b,...] [--cc "gcc -O3 -march=native"] [--rounds R]
-#                     [--budget-ms MS] [--list]
+#                     [--budget-ms MS] [--prepare] [--list]
 #
 # 1. installs what is missing: Debian's python3-torch, python3-torchvision and
 #    python3-onnx (apt-get), and onnxruntime-node into bench/node_modules (npm,
 #    the CPU build that ships in the package, as bench/run.sh does);
-# 2. builds onnxc (build/) and measures one core's FMA peak (bench/fma_peak.c);
+# 2. builds onnxc (build/);
 # 3. exports the zoo with /usr/bin/python3 bench/zoo_export.py into build/zoo/
 #    (a model already there is not exported again: delete its folder to redo it);
 # 4. per model: `onnxc compile --report` to build/zoo/NAME/zoo_model.c, then the
@@ -17,14 +17,16 @@
 #    bench/zoo_main.c into build/zoo/NAME/zoo_main. The object is cached by the
 #    hash of the .c and the compiler command, so an unchanged emitted file is
 #    not compiled again (the big models take minutes);
-# 5. bench/zoo.mjs times both engines on torch's input, interleaved, checks
+# 5. measures one core's FMA peak (bench/fma_peak.c); bench/zoo.mjs times both engines on torch's input, interleaved, checks
 #    both outputs against torch's and prints one row per model and the geomean
 #    (also written to build/zoo/results.md).
 # A failure of one model (export, onnxc, C compiler) is a row, not the end.
+# --prepare stops after step 4 (fills the caches, times nothing); --list prints
+# the models, smallest first (the default order).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 zoo=build/zoo
-models="" cc="gcc -O3 -march=native" rounds=7 budget=200
+models="" cc="gcc -O3 -march=native" rounds=7 budget=200 prepare=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --models) models=$2; shift 2 ;;
@@ -32,7 +34,8 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=$2; shift 2 ;;
     --budget-ms) budget=$2; shift 2 ;;
     --list) models=list; shift ;;
-    -h|--help) sed -n '3,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --prepare) prepare=1; shift ;;
+    -h|--help) sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "zoo.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -53,17 +56,10 @@ if [ ! -e bench/node_modules/onnxruntime-node/package.json ]; then
   (cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund >/dev/null) || exit 1
 fi
 
-# ---- 2. onnxc and the peak
+# ---- 2. onnxc
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null || exit 1
 cmake --build build -j2 --target onnxc >/dev/null || exit 1
 mkdir -p "$zoo"
-# shellcheck disable=SC2086  # $cc is a command line: split on purpose
-$cc -std=c11 -o "$zoo/fma_peak" bench/fma_peak.c || exit 1
-peak=0
-for _ in 1 2 3; do   # best of 3 probes: one probe can lose the core to another job
-  p=$("$zoo/fma_peak" | awk '{print $1}')
-  peak=$(awk "BEGIN{print ($p>$peak)?$p:$peak}")
-done
 
 # ---- 3. export
 echo "== exporting (cached in $zoo/)"
@@ -104,6 +100,15 @@ for m in ${models//,/ }; do
     grep -m1 -i error "$d/cc_stderr.txt" >"$d/cc_error.txt" || echo "linking zoo_main failed" >"$d/cc_error.txt"
     echo "$m: linking the driver failed: $(cat "$d/cc_error.txt")"
   fi
+done
+
+[ "$prepare" = 1 ] && exit 0
+# shellcheck disable=SC2086  # $cc is a command line: split on purpose
+$cc -std=c11 -o "$zoo/fma_peak" bench/fma_peak.c || exit 1
+peak=0
+for _ in 1 2 3; do   # best of 3 probes: one probe can lose the core to another job
+  p=$("$zoo/fma_peak" | awk '{print $1}')
+  peak=$(awk "BEGIN{print ($p>$peak)?$p:$peak}")
 done
 
 # ---- 5. time and check

@@ -172,25 +172,26 @@ def basic_unet():
 
 
 tv = torchvision.models
-# name -> (builder, input shape (C, H, W), opset). Small first: the default order.
+# name -> (builder, input shape (C, H, W), opset). Smallest emitted C (about
+# the C compile time) first: the default order of bench/zoo.sh.
 ZOO = collections.OrderedDict([
     ("basic_unet", (basic_unet, (1, 28, 28), 13)),
     ("espcn", (ESPCN, (1, 96, 96), 13)),
     ("squeezenet1_1", (lambda: tv.squeezenet1_1(weights=None), (3, 224, 224), 13)),
-    ("mobilenet_v3_small", (lambda: tv.mobilenet_v3_small(weights=None), (3, 224, 224), 13)),
-    ("shufflenet_v2_x1_0", (lambda: tv.shufflenet_v2_x1_0(weights=None), (3, 224, 224), 13)),
-    ("mobilenet_v2", (lambda: tv.mobilenet_v2(weights=None), (3, 224, 224), 13)),
     ("paper_unet", (PaperUNet, (1, 188, 188), 13)),
-    ("mobilenet_v3_large", (lambda: tv.mobilenet_v3_large(weights=None), (3, 224, 224), 13)),
-    ("regnet_y_400mf", (lambda: tv.regnet_y_400mf(weights=None), (3, 224, 224), 13)),
-    ("efficientnet_b0", (lambda: tv.efficientnet_b0(weights=None), (3, 224, 224), 13)),
+    ("shufflenet_v2_x1_0", (lambda: tv.shufflenet_v2_x1_0(weights=None), (3, 224, 224), 13)),
+    ("mobilenet_v3_small", (lambda: tv.mobilenet_v3_small(weights=None), (3, 224, 224), 13)),
     ("lraspp_mobilenet_v3_large", (lambda: OutOf(tv.segmentation.lraspp_mobilenet_v3_large(
         weights=None, weights_backbone=None), "out"), (3, 256, 256), 13)),
-    ("resnet18_unet", (ResNet18UNet, (3, 128, 128), 13)),
-    ("resnet18", (lambda: tv.resnet18(weights=None), (3, 224, 224), 13)),
+    ("mobilenet_v2", (lambda: tv.mobilenet_v2(weights=None), (3, 224, 224), 13)),
+    ("regnet_y_400mf", (lambda: tv.regnet_y_400mf(weights=None), (3, 224, 224), 13)),
+    ("efficientnet_b0", (lambda: tv.efficientnet_b0(weights=None), (3, 224, 224), 13)),
+    ("mobilenet_v3_large", (lambda: tv.mobilenet_v3_large(weights=None), (3, 224, 224), 13)),
     ("googlenet", (lambda: tv.googlenet(weights=None, aux_logits=False, init_weights=True),
                    (3, 224, 224), 13)),
     ("densenet121", (lambda: tv.densenet121(weights=None), (3, 224, 224), 13)),
+    ("resnet18", (lambda: tv.resnet18(weights=None), (3, 224, 224), 13)),
+    ("resnet18_unet", (ResNet18UNet, (3, 128, 128), 13)),
     ("resnet50", (lambda: tv.resnet50(weights=None), (3, 224, 224), 13)),
     # opset 17: LayerNorm is one LayerNormalization node, not its decomposition
     ("convnext_tiny", (lambda: tv.convnext_tiny(weights=None), (3, 224, 224), 17)),
