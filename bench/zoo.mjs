@@ -19,12 +19,21 @@
 // (report.txt, written by zoo.sh); % of peak divides GFLOP/s by the FMA peak
 // of one core measured by bench/fma_peak.c.
 //
+// With a traced build (zoo.sh --kernel-time: trace/zoo_main), the row also
+// gets the time share per kernel class: each node's median time over a few
+// runs of that build, classed by its line in `onnxc dump` (dump.txt):
+// conv (KxK, group 1), conv1x1, dwconv (group = input channels), gconv (other
+// groups), convT, gemm (Gemm, MatMul), pool, resize, norm (the normalizations,
+// Softmax), copy (Concat, Slice, Reshape, Transpose, ... data movement) and
+// eltwise (the rest). The traced build keeps every tensor NCHW, so its
+// shares are an approximation of the plain build's.
+//
 // A model whose export, onnxc compile or C compile failed (the *_error.txt
 // files zoo.sh leaves in its folder) gets a row saying so; a model whose run
 // fails the same; the other models go on.
 //
 // usage: node zoo.mjs --dir DIR --models a,b,... --peak GFLOPS [--rounds R]
-//                     [--budget-ms MS] [--out RESULTS.md]
+//                     [--budget-ms MS] [--kernel-time 1] [--out RESULTS.md]
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -81,6 +90,57 @@ function compare(out, ref) {
     text: `${pass ? 'PASS' : 'FAIL'} ${maxAbs.toExponential(1)} / ${rel.toExponential(1)}${nan ? ` (${nan} NaN)` : ''}` };
 }
 
+// ---- kernel classes, from the IR dump
+const COPY_OPS = new Set(['Concat', 'Slice', 'Split', 'Reshape', 'Transpose', 'Flatten', 'Squeeze', 'Unsqueeze',
+  'DepthToSpace', 'SpaceToDepth', 'Pad', 'Gather', 'Identity', 'Expand', 'Tile', 'Cast', 'Shape']);
+const NORM_OPS = new Set(['BatchNormalization', 'LayerNormalization', 'InstanceNormalization',
+  'GroupNormalization', 'LpNormalization', 'Softmax', 'LogSoftmax']);
+const POOL_OPS = new Set(['MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'ReduceMean', 'ReduceMax']);
+function nodeClasses(dumpText) {
+  const type = new Map();
+  const classes = [];
+  for (const line of dumpText.split('\n')) {
+    const t = line.match(/^(?:input |const )?%(\d+)\b.*?: \w+\[([\d,]*)\]/);
+    if (t && !line.includes(' = ')) type.set(t[1], t[2].split(',').map(Number));
+    const m = line.match(/^%[\d, %]+ = (\w+)\(([^)]*)\)(.*)$/);
+    if (!m) continue;
+    const [, op, ins, rest] = m;
+    let c = 'eltwise';
+    if (op === 'Conv') {
+      const w = type.get(ins.split(',')[1]?.trim().replace('%', '')) ?? [];
+      const g = Number(rest.match(/group=(\d+)/)?.[1] ?? 1);
+      const k = rest.match(/kernel_shape=\[([\d,]+)\]/)?.[1] ?? (w.length > 2 ? w.slice(2).join(',') : '');
+      if (g > 1 && w[1] === 1) c = 'dwconv';
+      else if (g > 1) c = 'gconv';
+      else if (k.split(',').every((v) => v === '1')) c = 'conv1x1';
+      else c = 'conv';
+    } else if (op === 'ConvTranspose') c = 'convT';
+    else if (op === 'Gemm' || op === 'MatMul') c = 'gemm';
+    else if (POOL_OPS.has(op)) c = 'pool';
+    else if (op === 'Resize' || op === 'Upsample') c = 'resize';
+    else if (NORM_OPS.has(op)) c = 'norm';
+    else if (COPY_OPS.has(op)) c = 'copy';
+    classes.push({ op, c });
+  }
+  return classes;
+}
+
+// "conv 61% dwconv 22% ..." from the "OP:NS ..." line of trace/zoo_main, or null
+function classShares(line, classes) {
+  const nodes = line.split(' ').map((f) => { const i = f.lastIndexOf(':'); return { op: f.slice(0, i), ns: Number(f.slice(i + 1)) }; });
+  const aligned = nodes.length === classes.length && nodes.every((n, i) => n.op.split('+')[0] === classes[i].op);
+  const sum = {};
+  let total = 0;
+  nodes.forEach((n, i) => {
+    const c = aligned ? classes[i].c : n.op.split('+')[0];
+    sum[c] = (sum[c] ?? 0) + n.ns;
+    total += n.ns;
+  });
+  const parts = Object.entries(sum).sort((a, b) => b[1] - a[1]).filter(([, v]) => v >= 0.01 * total)
+    .map(([c, v]) => `${c} ${(100 * v / total).toFixed(0)}%`);
+  return { text: parts.join(' ') + (aligned ? '' : ' (by op: the dump did not match)'), tracedMs: total / 1e6 / 1 };
+}
+
 // ---- one zoo_main child
 function driver(bin, input) {
   const child = spawn(bin, [input], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -101,6 +161,7 @@ function driver(bin, input) {
   });
   return {
     times: async (n) => (await ask(`time ${n}`)).split(' ').map((t) => Number(t) / 1e6),
+    nodes: async (n) => ask(`nodes ${n}`),
     out: async (path) => { const r = await ask(`out ${path}`); if (r !== 'ok') throw new Error(r); return readF32(path); },
     close: () => child.stdin.end(),
   };
@@ -180,6 +241,19 @@ async function benchModel(name) {
     }
   }
   engines.ours?.close();
+  const traced = join(d, 'trace', 'zoo_main');
+  if (row.ours && existsSync(traced) && existsSync(join(d, 'dump.txt'))) {
+    const t = driver(traced, join(d, 'input.f32'));
+    try {
+      const runs = Math.max(3, Math.min(25, Math.round(1000 / row.ours)));
+      const shares = classShares(await t.nodes(runs), nodeClasses(readFileSync(join(d, 'dump.txt'), 'utf8')));
+      row.classes = shares.text;
+      row.tracedMs = shares.tracedMs;
+    } catch (e) {
+      row.classes = `failed: ${e.message}`;
+    }
+    t.close();
+  }
   if (row.ours && row.ort) row.ratio = row.ort / row.ours;
   if (row.ours && row.macs) {
     row.gflops = 2 * row.macs / 1e6 / row.ours;   // MFLOP per ms = GFLOP/s
@@ -190,14 +264,17 @@ async function benchModel(name) {
 
 const fx = (v, n) => (v === null || v === undefined ? '-' : v.toFixed(n));
 const ms = (v) => (v === null || v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
-const header = '| model | input | onnxc ms | ORT ms | ORT/onnxc | GFLOP/s | % of peak | C compile s | onnxc vs torch | ORT vs torch |';
-console.log(`FMA peak of one core: ${peak.toFixed(1)} GFLOP/s (bench/fma_peak.c); ONNX Runtime ${ort.env.versions?.common ?? ''} ` +
+const ktime = args['kernel-time'] === '1';
+const header = '| model | input | onnxc ms | ORT ms | ORT/onnxc | GFLOP/s | % of peak | C compile s | onnxc vs torch | ORT vs torch |' +
+  (ktime ? ' time by kernel class (traced build: its ms, shares) |' : '');
+const rule = '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |' + (ktime ? ' --- |' : '');
+console.log(`FMA peak of one core: ${peak.toFixed(1)} GFLOP/s (bench/fma_peak.c, the best probe on this machine so far); ONNX Runtime ${ort.env.versions?.common ?? ''} ` +
   `(onnxruntime-node, CPU EP, 1 intra-op + 1 inter-op thread, graph optimizations: all)`);
 console.log(`${rounds} interleaved rounds per model of K calls per engine (K: about ${budgetMs} ms per round); medians`);
 console.log(`checks: max |out - torch| / that over max |torch|; PASS when every |out - torch| <= ${ATOL} max|torch| + ${RTOL} |torch|\n`);
 console.log(header);
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-const rows = [], lines = [header, '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
+console.log(rule);
+const rows = [], lines = [header, rule];
 for (const name of models) {
   let row;
   try { row = await benchModel(name); } catch (e) { row = { name, note: `failed: ${e.message}` }; }
@@ -206,6 +283,7 @@ for (const name of models) {
   const cells = [row.name, row.input || '-', ms(row.ours), ms(row.ort), fx(row.ratio, 2),
     fx(row.gflops, 1) + (undercount && row.gflops !== null ? ' *' : ''), fx(row.pct, 1), row.cc || '-',
     row.oursCheck?.text ?? '-', row.ortCheck?.text ?? '-'];
+  if (ktime) cells.push(row.classes ? `${ms(row.tracedMs)}: ${row.classes}` : '-');
   let line = `| ${cells.join(' | ')} |`;
   if (row.note) line += ` ${row.note}`;
   console.log(line);
@@ -224,6 +302,6 @@ if (under.length) {
   tail.push(`* onnxc's MAC count (Conv only) misses part of the work torch counts in Conv2d/ConvTranspose2d/Linear: ` +
     under.map((r) => `${r.name} ${(r.macs / 1e6).toFixed(0)} of ${(r.meta.torch_macs / 1e6).toFixed(0)} M`).join(', '));
 }
-tail.push('time per kernel class: not measured (needs per-node timing, `onnxc bench`, which is not in this build)');
+if (!ktime) tail.push('time per kernel class: not measured (bash bench/zoo.sh --kernel-time measures it from a traced build)');
 for (const l of tail) console.log(l);
 if (args.out) writeFileSync(args.out, [...lines, ...tail].join('\n') + '\n');

@@ -4,7 +4,7 @@
 # real CNNs and U-Nets exported from torch with seeded random weights.
 #
 #   bash bench/zoo.sh [--models a,b,...] [--cc "gcc -O3 -march=native"] [--rounds R]
-#                     [--budget-ms MS] [--prepare] [--list]
+#                     [--budget-ms MS] [--kernel-time] [--prepare] [--list]
 #
 # 1. installs what is missing: Debian's python3-torch, python3-torchvision and
 #    python3-onnx (apt-get), and onnxruntime-node into bench/node_modules (npm,
@@ -17,16 +17,19 @@
 #    bench/zoo_main.c into build/zoo/NAME/zoo_main. The object is cached by the
 #    hash of the .c and the compiler command, so an unchanged emitted file is
 #    not compiled again (the big models take minutes);
-# 5. measures one core's FMA peak (bench/fma_peak.c); bench/zoo.mjs times both engines on torch's input, interleaved, checks
-#    both outputs against torch's and prints one row per model and the geomean
+# 5. measures one core's FMA peak (bench/fma_peak.c); bench/zoo.mjs times
+#    both engines on torch's input, interleaved, checks both outputs against torch's and prints one row per model and the geomean
 #    (also written to build/zoo/results.md).
 # A failure of one model (export, onnxc, C compiler) is a row, not the end.
-# --prepare stops after step 4 (fills the caches, times nothing); --list prints
+# --kernel-time also builds each model with `onnxc compile --trace` and a hook
+# that timestamps every node, and adds the time share per kernel class (from
+# that build, in which no tensor is channel-blocked: approximate) to the row;
+# it doubles the C compile time. --prepare stops after step 4 (fills the caches, times nothing); --list prints
 # the models, smallest first (the default order).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 zoo=build/zoo
-models="" cc="gcc -O3 -march=native" rounds=7 budget=200 prepare=0
+models="" cc="gcc -O3 -march=native" rounds=7 budget=200 prepare=0 ktime=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --models) models=$2; shift 2 ;;
@@ -35,7 +38,8 @@ while [ $# -gt 0 ]; do
     --budget-ms) budget=$2; shift 2 ;;
     --list) models=list; shift ;;
     --prepare) prepare=1; shift ;;
-    -h|--help) sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --kernel-time) ktime=1; shift ;;
+    -h|--help) sed -n '3,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "zoo.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -66,55 +70,77 @@ echo "== exporting (cached in $zoo/)"
 /usr/bin/python3 bench/zoo_export.py "$zoo" ${models//,/ } 2>&1 | grep -v -i -e warning -e '^ ' -e '^$'
 
 # ---- 4. compile
-echo "== compiling with onnxc and '$cc'"
-hash_of() { sha256sum "$@" | awk '{print $1}' | sha256sum | cut -c1-16; }
-for m in ${models//,/ }; do
-  d=$zoo/$m
-  rm -f "$d/compile_error.txt" "$d/cc_error.txt"
-  [ -e "$d/model.onnx" ] || continue
+# build_variant M OUT_DIR ONNXC_FLAG CFLAG: emits M into OUT_DIR/zoo_model.c
+# (the emitted C for the run goes to the model's folder; --kernel-time's traced
+# one to its trace/ folder), compiles it to zoo_model.o unless an object of the
+# same .c, .h and compiler command is there, links OUT_DIR/zoo_main. Failures
+# leave compile_error.txt (onnxc) or cc_error.txt (C compiler) in OUT_DIR.
+build_variant() {
+  local m=$1 o=$2 flag=$3 cflag=$4 d=$zoo/$1 shape key t0
+  mkdir -p "$o"
+  rm -f "$o/compile_error.txt" "$o/cc_error.txt" "$o/zoo_main"
   shape=$(/usr/bin/python3 -c 'import json,sys; print(",".join(map(str, json.load(open(sys.argv[1]))["input"])))' "$d/meta.json")
-  if ! build/onnxc compile "$d/model.onnx" -o "$d/zoo_model.c" --name zoo_model --shape "x=$shape" --report \
-      >"$d/report.txt" 2>"$d/onnxc_stderr.txt"; then
-    grep -m1 . "$d/onnxc_stderr.txt" >"$d/compile_error.txt" || echo "onnxc exited with an error" >"$d/compile_error.txt"
-    echo "$m: onnxc compile failed: $(cat "$d/compile_error.txt")"
-    continue
+  # shellcheck disable=SC2086  # $flag: no flag or one
+  if ! build/onnxc compile "$d/model.onnx" -o "$o/zoo_model.c" --name zoo_model --shape "x=$shape" --report $flag \
+      >"$o/report.txt" 2>"$o/onnxc_stderr.txt"; then
+    grep -m1 . "$o/onnxc_stderr.txt" >"$o/compile_error.txt" || echo "onnxc exited with an error" >"$o/compile_error.txt"
+    echo "$m: onnxc compile $flag failed: $(cat "$o/compile_error.txt")"
+    return 1
   fi
-  key=$(printf '%s\n' "$cc" | cat - "$d/zoo_model.c" "$d/zoo_model.h" | sha256sum | cut -c1-16)
-  if [ -e "$d/zoo_model.o" ] && [ "$(cat "$d/zoo_model.key" 2>/dev/null)" = "$key" ]; then
-    echo "$m: $(wc -c <"$d/zoo_model.c") bytes of C, unchanged: compiled before in $(cat "$d/cc_time.txt") s"
+  key=$(printf '%s\n' "$cc$cflag" | cat - "$o/zoo_model.c" "$o/zoo_model.h" | sha256sum | cut -c1-16)
+  if [ -e "$o/zoo_model.o" ] && [ "$(cat "$o/zoo_model.key" 2>/dev/null)" = "$key" ]; then
+    echo "$m $flag: $(wc -c <"$o/zoo_model.c") bytes of C, unchanged: compiled before in $(cat "$o/cc_time.txt") s"
   else
-    rm -f "$d/zoo_model.o" "$d/zoo_model.key"
+    rm -f "$o/zoo_model.o" "$o/zoo_model.key"
     t0=$(date +%s.%N)
-    # shellcheck disable=SC2086
-    if ! $cc -std=c11 -c "$d/zoo_model.c" -o "$d/zoo_model.o" 2>"$d/cc_stderr.txt"; then
-      grep -m1 -i error "$d/cc_stderr.txt" >"$d/cc_error.txt" || echo "the C compiler failed" >"$d/cc_error.txt"
-      echo "$m: C compile failed: $(cat "$d/cc_error.txt")"
-      continue
+    # shellcheck disable=SC2086  # $cc is a command line: split on purpose
+    if ! $cc $cflag -std=c11 -c "$o/zoo_model.c" -o "$o/zoo_model.o" 2>"$o/cc_stderr.txt"; then
+      grep -m1 -i error "$o/cc_stderr.txt" >"$o/cc_error.txt" || echo "the C compiler failed" >"$o/cc_error.txt"
+      echo "$m $flag: C compile failed: $(cat "$o/cc_error.txt")"
+      return 1
     fi
-    awk "BEGIN{printf \"%.1f\n\", $(date +%s.%N) - $t0}" >"$d/cc_time.txt"
-    echo "$key" >"$d/zoo_model.key"
-    echo "$m: $(wc -c <"$d/zoo_model.c") bytes of C, compiled in $(cat "$d/cc_time.txt") s"
+    awk "BEGIN{printf \"%.1f\n\", $(date +%s.%N) - $t0}" >"$o/cc_time.txt"
+    echo "$key" >"$o/zoo_model.key"
+    echo "$m $flag: $(wc -c <"$o/zoo_model.c") bytes of C, compiled in $(cat "$o/cc_time.txt") s"
   fi
   # shellcheck disable=SC2086
-  if ! $cc -std=c11 -I"$d" -o "$d/zoo_main" bench/zoo_main.c "$d/zoo_model.o" -lm 2>"$d/cc_stderr.txt"; then
-    grep -m1 -i error "$d/cc_stderr.txt" >"$d/cc_error.txt" || echo "linking zoo_main failed" >"$d/cc_error.txt"
-    echo "$m: linking the driver failed: $(cat "$d/cc_error.txt")"
+  if ! $cc $cflag -std=c11 -I"$o" -o "$o/zoo_main" bench/zoo_main.c "$o/zoo_model.o" -lm 2>"$o/cc_stderr.txt"; then
+    grep -m1 -i error "$o/cc_stderr.txt" >"$o/cc_error.txt" || echo "linking zoo_main failed" >"$o/cc_error.txt"
+    echo "$m: linking the driver failed: $(cat "$o/cc_error.txt")"
+    return 1
+  fi
+}
+echo "== compiling with onnxc and '$cc'"
+for m in ${models//,/ }; do
+  d=$zoo/$m
+  [ -e "$d/model.onnx" ] || continue
+  build/onnxc dump "$d/model.onnx" --shape "x=$(/usr/bin/python3 -c 'import json,sys; print(",".join(map(str, json.load(open(sys.argv[1]))["input"])))' "$d/meta.json")" \
+    >"$d/dump.txt" 2>/dev/null || true
+  build_variant "$m" "$d" "" "" || continue
+  if [ "$ktime" = 1 ]; then
+    build_variant "$m" "$d/trace" --trace -DZOO_MODEL_TRACE || true
+  else
+    rm -f "$d/trace/zoo_main"
   fi
 done
 
 [ "$prepare" = 1 ] && exit 0
 # shellcheck disable=SC2086  # $cc is a command line: split on purpose
 $cc -std=c11 -o "$zoo/fma_peak" bench/fma_peak.c || exit 1
-peak=0
-for _ in 1 2 3; do   # best of 3 probes: one probe can lose the core to another job
+# The peak is a property of the core: keep the best probe ever seen on this
+# machine (build/zoo/fma_peak.txt), since on a busy machine a probe can lose
+# the core to another job and understate it (3 probes now, each the best of 40).
+peak=$(cat "$zoo/fma_peak.txt" 2>/dev/null || echo 0)
+for _ in 1 2 3; do
   p=$("$zoo/fma_peak" | awk '{print $1}')
   peak=$(awk "BEGIN{print ($p>$peak)?$p:$peak}")
 done
+echo "$peak" >"$zoo/fma_peak.txt"
 
 # ---- 5. time and check
 echo
 echo "== timing ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg)), emitted C built with '$cc'"
 node bench/zoo.mjs --dir "$zoo" --models "$models" --peak "$peak" --rounds "$rounds" \
-  --budget-ms "$budget" --out "$zoo/results.md"
+  --budget-ms "$budget" --kernel-time "$ktime" --out "$zoo/results.md"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); table also in $zoo/results.md"

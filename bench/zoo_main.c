@@ -10,6 +10,11 @@
  * Runtime's in one run (the protocol of bench_main.c, one model per process):
  *   "time N"   -> runs zoo_model_run_ws N times, prints the N times in ns on one line;
  *   "out PATH" -> runs it once, writes the output to PATH as raw float32, prints "ok".
+ * Built with -DZOO_MODEL_TRACE from a file emitted with `onnxc compile
+ * --trace`, it also answers
+ *   "nodes N"  -> runs it N times, prints per node "OP:NS" (the op as the trace
+ *                 names it, the median over the N runs of the time from the
+ *                 previous node's end, or the run's start, to this node's end).
  * Exit status 1 when the model returns an error, 2 on bad usage or input.
  */
 #define _POSIX_C_SOURCE 199309L
@@ -27,6 +32,66 @@ static int64_t now_ns(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
+
+#ifdef ZOO_MODEL_TRACE
+/* The trace hook: the time each node ends. Nodes past MAX_NODES are not timed. */
+#define MAX_NODES 4096
+static int64_t stamp[MAX_NODES];
+static const char *node_op[MAX_NODES];
+static int n_nodes;
+
+void zoo_model_trace(int node, const char *name, const char *op, int rank,
+                     const long long *dims, const float *data)
+{
+    (void)name, (void)rank, (void)dims, (void)data;
+    if (node < 0 || node >= MAX_NODES)
+        return;
+    stamp[node] = now_ns();
+    node_op[node] = op;
+    if (node + 1 > n_nodes)
+        n_nodes = node + 1;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* "nodes N": per node, the median over N runs of its time. */
+static int node_times(const float *x, float *y, void *ws, int runs)
+{
+    if (zoo_model_run_ws(x, y, ws) != 0)   /* learns the node count */
+        return 1;
+    int k = n_nodes;
+    int64_t *t = malloc(sizeof *t * (size_t)k * (size_t)runs);
+    if (!t)
+        return 2;
+    for (int r = 0; r < runs; r++) {
+        for (int i = 0; i < k; i++)
+            stamp[i] = -1;
+        int64_t t0 = now_ns();
+        if (zoo_model_run_ws(x, y, ws) != 0) {
+            free(t);
+            return 1;
+        }
+        int64_t prev = t0;
+        for (int i = 0; i < k; i++) {   /* a node with no call gets 0 */
+            int64_t s = stamp[i] < 0 ? prev : stamp[i];
+            t[(size_t)i * (size_t)runs + (size_t)r] = s - prev;
+            prev = s;
+        }
+    }
+    for (int i = 0; i < k; i++) {
+        int64_t *v = t + (size_t)i * (size_t)runs;
+        qsort(v, (size_t)runs, sizeof *v, cmp_i64);
+        printf("%s%s:%lld", i ? " " : "", node_op[i] ? node_op[i] : "?", (long long)v[runs / 2]);
+    }
+    putchar('\n');
+    free(t);
+    return 0;
+}
+#endif
 
 /* Reads exactly n floats from path; 0 on success. */
 static int read_f32(const char *path, float *x, size_t n)
@@ -71,6 +136,12 @@ int main(int argc, char **argv)
                 printf("%s%lld", i ? " " : "", (long long)(now_ns() - t0));
             }
             putchar('\n');
+#ifdef ZOO_MODEL_TRACE
+        } else if (sscanf(line, "nodes %d", &n) == 1 && n > 0) {
+            int rc = node_times(x, y, ws, n);
+            if (rc != 0)
+                return rc;
+#endif
         } else if (sscanf(line, "out %4095s", path) == 1) {
             if (zoo_model_run_ws(x, y, ws) != 0)
                 return 1;
