@@ -18,14 +18,16 @@
 #    hash of the .c and the compiler command, so an unchanged emitted file is
 #    not compiled again (the big models take minutes);
 # 5. measures one core's FMA peak (bench/fma_peak.c); bench/zoo.mjs times
-#    both engines on torch's input, interleaved, checks both outputs against torch's and prints one row per model and the geomean
-#    (also written to build/zoo/results.md).
+#    both engines on torch's input, interleaved, checks both outputs against
+#    torch's and prints one row per model and the geomean (also written to
+#    build/zoo/results.md).
 # A failure of one model (export, onnxc, C compiler) is a row, not the end.
 # --kernel-time also builds each model with `onnxc compile --trace` and a hook
 # that timestamps every node, and adds the time share per kernel class (from
 # that build, in which no tensor is channel-blocked: approximate) to the row;
-# it doubles the C compile time. --prepare stops after step 4 (fills the caches, times nothing); --list prints
-# the models, smallest first (the default order).
+# it doubles the C compile time. --prepare stops after step 4 (fills the
+# caches, times nothing); --list prints the models, smallest emitted C first
+# (the default order).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 zoo=build/zoo
@@ -39,7 +41,7 @@ while [ $# -gt 0 ]; do
     --list) models=list; shift ;;
     --prepare) prepare=1; shift ;;
     --kernel-time) ktime=1; shift ;;
-    -h|--help) sed -n '3,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '3,/^set -uo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "zoo.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
