@@ -138,7 +138,7 @@ function classShares(line, classes) {
   });
   const parts = Object.entries(sum).sort((a, b) => b[1] - a[1]).filter(([, v]) => v >= 0.01 * total)
     .map(([c, v]) => `${c} ${(100 * v / total).toFixed(0)}%`);
-  return { text: parts.join(' ') + (aligned ? '' : ' (by op: the dump did not match)'), tracedMs: total / 1e6 / 1 };
+  return { text: parts.join(' ') + (aligned ? '' : ' (by op: the dump did not match)'), tracedMs: total / 1e6 };
 }
 
 // ---- one zoo_main child

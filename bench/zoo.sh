@@ -49,7 +49,7 @@ done
 # ---- 1. dependencies
 if ! /usr/bin/python3 -c 'import torch, torchvision, onnx' 2>/dev/null; then
   echo "== installing python3-torch python3-torchvision python3-onnx (apt-get)"
-  apt-get install -y python3-torch python3-torchvision python3-onnx >/dev/null || exit 1
+  apt-get update >/dev/null && apt-get install -y python3-torch python3-torchvision python3-onnx >/dev/null || exit 1
 fi
 all=$(/usr/bin/python3 bench/zoo_export.py --list 2>/dev/null) || { echo "zoo.sh: bench/zoo_export.py does not run" >&2; exit 1; }
 if [ "$models" = list ]; then echo "$all"; exit 0; fi

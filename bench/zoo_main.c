@@ -125,7 +125,7 @@ int main(int argc, char **argv)
                 (int)ZOO_MODEL_X_SIZE);
         return 2;
     }
-    char line[4096], path[4096];
+    char line[4096];
     while (fgets(line, sizeof line, stdin)) {
         int n = 0;
         if (sscanf(line, "time %d", &n) == 1 && n > 0) {
@@ -142,7 +142,9 @@ int main(int argc, char **argv)
             if (rc != 0)
                 return rc;
 #endif
-        } else if (sscanf(line, "out %4095s", path) == 1) {
+        } else if (strncmp(line, "out ", 4) == 0 && line[4] != '\n' && line[4] != '\0') {
+            const char *path = line + 4;   /* the rest of the line: spaces allowed */
+            line[strcspn(line, "\n")] = '\0';
             if (zoo_model_run_ws(x, y, ws) != 0)
                 return 1;
             FILE *f = fopen(path, "wb");
