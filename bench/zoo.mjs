@@ -184,6 +184,7 @@ async function ortEngine(modelPath, input, dims) {
       return t;
     },
     out: run,
+    release: async () => session.release?.(),
   };
 }
 
@@ -241,6 +242,7 @@ async function benchModel(name) {
     }
   }
   engines.ours?.close();
+  await engines.ort?.release();
   const traced = join(d, 'trace', 'zoo_main');
   if (row.ours && existsSync(traced) && existsSync(join(d, 'dump.txt'))) {
     const t = driver(traced, join(d, 'input.f32'));
