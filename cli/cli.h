@@ -3,7 +3,8 @@
  * cli.h - what the files of cli/ share: the parsed command line, the common
  * front half of every subcommand (load, pin symbolic dims, infer shapes, run the
  * pipeline), error printing, and the subcommands themselves (one file each:
- * cmd_compile.c, cmd_dump.c, cmd_run.c, ...). Only cli/ includes this.
+ * cmd_compile.c, cmd_dump.c, cmd_run.c, ...) and the machinery of running
+ * emitted code that verify and bench share. Only cli/ includes this.
  */
 #ifndef ONNXC_CLI_H
 #define ONNXC_CLI_H
@@ -11,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "codegen.h"
 #include "ir.h"
 #include "onnx.h"
 #include "passes.h"
@@ -37,14 +39,18 @@ typedef struct Options {
     const char *inputs[MAX_FILES], *outputs[MAX_FILES];
     int n_inputs, n_outputs;
     bool trace;                  /* compile --trace */
+    bool profile;                /* compile --profile */
     bool reference_kernels;      /* compile --reference-kernels */
     bool report;                 /* compile --report */
     bool plan;                   /* dump --plan */
     bool json;                   /* dump --format json */
     uint64_t seed;               /* verify --seed */
     double atol, rtol;           /* verify --atol, --rtol */
-    const char *cc;              /* verify --cc */
-    const char *keep;            /* verify --keep DIR */
+    const char *cc;              /* verify, bench --cc */
+    const char *keep;            /* verify, bench --keep DIR */
+    const char *cflags;          /* bench --cflags (NULL: the default) */
+    int runs;                    /* bench --runs (0: as many as fit the time budget) */
+    int threads;                 /* bench --threads (0: not given) */
     OnnxLimits limits;           /* --max-bytes ...; zero fields: defaults */
 } Options;
 
@@ -71,10 +77,35 @@ bool hash_file(const char *path, uint64_t *out);
 /* The part of path after the last '/'. */
 const char *base_name(const char *path);
 
+/* Running the emitted code (verify, bench). Random inputs: f32 inputs uniform
+ * in [-1,1) from seed (xorshift64*, the same numbers on every machine), other
+ * element types zero; ins[k] allocated in a. False when out of memory. */
+bool random_inputs(const Graph *g, uint64_t seed, Arena *a, const void **ins);
+/* s in single quotes for the shell. */
+void shell_quote(const char *s, char *buf, size_t size);
+/* The C compiler command: --cc, else $CC, else cc (run through the shell, so
+ * it may carry options). */
+const char *cc_command(const Options *o);
+/* The work directory: --keep DIR (created, or used as it is), else a fresh
+ * $TMPDIR/onnxc-TAG-XXXXXX. Prints the error and returns false on failure. */
+bool make_work_dir(const Options *o, const char *tag, char *dir, size_t size);
+/* Removes the files the commands write into dir (model NAME.c and NAME.h,
+ * driver, inputs, results, compiler log) and then dir. */
+void remove_work(const char *dir, const char *name);
+/* Writes the f32 inputs, concatenated in graph order, to dir/input.bin. */
+bool write_inputs(const Graph *g, const void *const *ins, const char *dir);
+/* Emits g as dir/<cg->name>.c and dir/<cg->header_name>; prints the error. */
+bool emit_into(const Options *o, const Graph *g, const CgOptions *cg, const char *dir);
+/* Compiles dir/driver.c and dir/NAME.c into dir/driver with cc_command(o) and
+ * flags (output in dir/cc.log); prints a clear error (compiler not found, or
+ * its first 20 lines of complaint) and returns false on failure. */
+bool build_driver(const Options *o, const char *flags, const char *dir, const char *name);
+
 int cmd_compile(const Options *o);
 int cmd_dump(const Options *o);
 int cmd_dot(const Options *o);
 int cmd_run(Options *o);
 int cmd_verify(Options *o);
+int cmd_bench(const Options *o);
 
 #endif

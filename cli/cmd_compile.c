@@ -42,7 +42,7 @@ int cmd_compile(const Options *o)
     }
     CgOptions cg = {.name = name, .header_name = base_name(h_path),
                     .assumptions = assumed[0] ? assumed : NULL, .trace = o->trace,
-                    .reference_kernels = o->reference_kernels};
+                    .reference_kernels = o->reference_kernels, .profile = o->profile};
     hash_file(o->model, &cg.model_hash);
     FILE *cf = open_tmp(o->out, c_tmp, sizeof c_tmp);
     FILE *hf = open_tmp(h_path, h_tmp, sizeof h_tmp);

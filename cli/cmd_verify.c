@@ -16,14 +16,10 @@
  * Work files live in a fresh temporary directory (removed afterwards) or in
  * --keep DIR. The C compiler is --cc, else $CC, else cc, run through the shell.
  */
-#define _POSIX_C_SOURCE 200809L /* mkdtemp */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "codegen.h"
@@ -46,35 +42,6 @@ static void collect(void *ctx, int node, const float *y, long long n)
         memcpy(outs[node].data, y, (size_t)n * sizeof(float));
         outs[node].n = n;
     }
-}
-
-/* xorshift64*: a fixed, portable sequence for a given seed. */
-static float next_uniform(uint64_t *s)
-{
-    *s ^= *s >> 12;
-    *s ^= *s << 25;
-    *s ^= *s >> 27;
-    uint64_t r = *s * 0x2545f4914f6cdd1dULL;
-    return (float)((double)(r >> 40) / (double)(1ULL << 24) * 2.0 - 1.0);
-}
-
-/* path quoted for the shell */
-static void shell_quote(const char *s, char *buf, size_t size)
-{
-    size_t k = 0;
-    if (k < size)
-        buf[k++] = '\'';
-    for (; *s && k + 5 < size; s++) {
-        if (*s == '\'') {
-            memcpy(buf + k, "'\\''", 4);
-            k += 4;
-        } else {
-            buf[k++] = *s;
-        }
-    }
-    if (k + 1 < size)
-        buf[k++] = '\'';
-    buf[k < size ? k : size - 1] = '\0';
 }
 
 /* Writes the driver: reads the inputs from argv[1], runs the model, writes each
@@ -114,50 +81,13 @@ static bool write_driver(const Graph *g, const char *path)
     return close_file(f);
 }
 
-/* Emits the model with tracing into dir. */
-static bool emit_model(const Options *o, const Graph *g, const char *dir)
-{
-    char c_path[4200], h_path[4200];
-    snprintf(c_path, sizeof c_path, "%s/" VERIFY_NAME ".c", dir);
-    snprintf(h_path, sizeof h_path, "%s/" VERIFY_NAME ".h", dir);
-    CgOptions cg = {.name = VERIFY_NAME, .header_name = VERIFY_NAME ".h", .trace = true};
-    FILE *cf = fopen(c_path, "w"), *hf = fopen(h_path, "w");
-    Diag d = {0};
-    bool ok = cf && hf && cg_emit(g, &cg, cf, hf, &d);
-    bool c_closed = !cf || close_file(cf);   /* close both, whatever happens */
-    bool h_closed = !hf || close_file(hf);
-    bool closed = c_closed && h_closed;
-    if (!ok && d.code != ST_OK)
-        model_error(o, &d);
-    else if (!ok || !closed)
-        fprintf(stderr, "onnxc: error: %s: cannot write: %s\n", c_path, strerror(errno));
-    return ok && closed;
-}
-
 /* Compiles and runs the driver; the trace lands in dir/trace.bin. */
 static bool build_and_run(const Options *o, const char *dir)
 {
-    const char *cc = o->cc ? o->cc : getenv("CC");
-    if (!cc || !cc[0])
-        cc = "cc";
-    char qd[4096], cmd[30000], log[4200];
-    shell_quote(dir, qd, sizeof qd);
-    snprintf(log, sizeof log, "%s/cc.log", dir);
-    snprintf(cmd, sizeof cmd,
-             "%s -std=c11 -O1 -D%s_TRACE -I%s -o %s/driver %s/driver.c %s/" VERIFY_NAME
-             ".c -lm >%s/cc.log 2>&1",
-             cc, "ONNXC_VERIFY", qd, qd, qd, qd, qd);
-    if (system(cmd) != 0) {
-        fprintf(stderr, "onnxc: error: %s: the C compiler (%s) failed on the emitted code:\n",
-                o->model, cc);
-        FILE *f = fopen(log, "r");
-        char line[512];
-        for (int i = 0; f && i < 20 && fgets(line, sizeof line, f); i++)
-            fputs(line, stderr);
-        if (f)
-            fclose(f);
+    char qd[4096], cmd[16384];
+    if (!build_driver(o, "-std=c11 -O1 -DONNXC_VERIFY_TRACE", dir, VERIFY_NAME))
         return false;
-    }
+    shell_quote(dir, qd, sizeof qd);
     snprintf(cmd, sizeof cmd, "%s/driver %s/input.bin %s/trace.bin", qd, qd, qd);
     if (system(cmd) != 0) {
         fprintf(stderr, "onnxc: error: %s: the emitted code failed to run\n", o->model);
@@ -320,33 +250,6 @@ static int read_inputs(Options *o, Arena *a, OnnxTensor *in)
     return status;
 }
 
-/* Writes every input, concatenated, to dir/input.bin. */
-static bool write_inputs(const Graph *g, const void *const *ins, const char *dir)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s/input.bin", dir);
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return false;
-    for (int k = 0; k < g->n_inputs; k++) {
-        size_t n = (size_t)ir_numel(&g->tensors[g->inputs[k]]);
-        fwrite(ins[k], sizeof(float), n, f);
-    }
-    return close_file(f);
-}
-
-static void remove_work(const char *dir)
-{
-    static const char *const files[] = {VERIFY_NAME ".c", VERIFY_NAME ".h", "driver.c", "driver",
-                                        "input.bin", "trace.bin", "cc.log"};
-    char path[4200];
-    for (size_t i = 0; i < ARRAY_LEN(files); i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        remove(path);
-    }
-    rmdir(dir);
-}
-
 int cmd_verify(Options *o)
 {
     if (o->n_outputs)
@@ -376,44 +279,25 @@ int cmd_verify(Options *o)
     }
     const void *ins[MAX_FILES];
     void *outs[MAX_FILES];
-    uint64_t s = o->seed * 0x9e3779b97f4a7c15ULL + 1;
-    for (int k = 0; k < g->n_inputs && k < MAX_FILES; k++) {
-        if (o->n_inputs) {
+    if (o->n_inputs)
+        for (int k = 0; k < g->n_inputs && k < MAX_FILES; k++)
             ins[k] = in[k].data;
-            continue;
-        }
-        int64_t n = ir_numel(&g->tensors[g->inputs[k]]);
-        float *x = arena_calloc(a, (size_t)(n > 0 ? n : 1), sizeof(float));
-        for (int64_t i = 0; x && i < n; i++)
-            x[i] = next_uniform(&s);
-        ins[k] = x;
-    }
+    else if (!random_inputs(g, o->seed, a, ins))
+        status = EXIT_MODEL;
     for (int k = 0; k < g->n_outputs && k < MAX_FILES; k++)
         outs[k] = arena_calloc(a, (size_t)ir_numel(&g->tensors[g->outputs[k]]) + 1, sizeof(float));
     NodeOut *ref = calloc((size_t)g->n_nodes + 1, sizeof *ref);
     Diag d = {0};
     char dir[4000];
     bool have_dir = false;
-    if (g->n_inputs > MAX_FILES || g->n_outputs > MAX_FILES || !ref) {
+    if (g->n_inputs > MAX_FILES || g->n_outputs > MAX_FILES || !ref || status) {
         fprintf(stderr, "onnxc: error: %s: too many inputs or outputs, or out of memory\n",
                 o->model);
         status = EXIT_MODEL;
     } else if (!rt_interpret_traced(g, ins, outs, collect, ref, &d)) {
         status = model_error(o, &d);
-    } else {
-        if (o->keep) {
-            snprintf(dir, sizeof dir, "%s", o->keep);
-            have_dir = mkdir(dir, 0777) == 0 || errno == EEXIST;
-        } else {
-            const char *tmp = getenv("TMPDIR");
-            snprintf(dir, sizeof dir, "%s/onnxc-verify-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-            have_dir = mkdtemp(dir) != NULL;
-        }
-        if (!have_dir) {
-            fprintf(stderr, "onnxc: error: %s: cannot create a work directory: %s\n", dir,
-                    strerror(errno));
-            status = EXIT_MODEL;
-        }
+    } else if (!(have_dir = make_work_dir(o, "verify", dir, sizeof dir))) {
+        status = EXIT_MODEL;
     }
     if (status == 0) {
         char drv[4200];
@@ -423,7 +307,8 @@ int cmd_verify(Options *o)
         if (!o->n_inputs)
             printf("random input: seed %llu\n", (unsigned long long)o->seed);
         fflush(stdout);
-        if (!emit_model(o, g, dir) || !write_driver(g, drv) || !write_inputs(g, ins, dir))
+        CgOptions cg = {.name = VERIFY_NAME, .header_name = VERIFY_NAME ".h", .trace = true};
+        if (!emit_into(o, g, &cg, dir) || !write_driver(g, drv) || !write_inputs(g, ins, dir))
             status = EXIT_MODEL;
         else if (!build_and_run(o, dir))
             status = EXIT_MODEL;
@@ -431,7 +316,7 @@ int cmd_verify(Options *o)
             status = compare_trace(o, g, ref, dir);
     }
     if (have_dir && !o->keep)
-        remove_work(dir);
+        remove_work(dir, VERIFY_NAME);
     for (int i = 0; ref && i < g->n_nodes; i++)
         free(ref[i].data);
     free(ref);

@@ -3,13 +3,17 @@
  * common.c - the part every onnxc subcommand shares: error printing, pinning
  * symbolic input dims (--shape, else 1 with a warning), the front half (load,
  * infer, optimize) and writing files through a temporary name, so a failure
- * never leaves a half-written output.
+ * never leaves a half-written output. And what verify and bench share to run
+ * the emitted code: seeded random inputs, a work directory, emitting the model
+ * into it, and building it with a driver by the system C compiler.
  */
-#define _POSIX_C_SOURCE 200809L /* getpid */
+#define _POSIX_C_SOURCE 200809L /* getpid, mkdtemp */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -148,4 +152,150 @@ bool hash_file(const char *path, uint64_t *out)
     if (ok)
         *out = h;
     return ok;
+}
+
+/* ---------------------------------------- running the emitted code (verify, bench) */
+
+/* xorshift64*: a fixed, portable sequence for a given seed. */
+static float next_uniform(uint64_t *s)
+{
+    *s ^= *s >> 12;
+    *s ^= *s << 25;
+    *s ^= *s >> 27;
+    uint64_t r = *s * 0x2545f4914f6cdd1dULL;
+    return (float)((double)(r >> 40) / (double)(1ULL << 24) * 2.0 - 1.0);
+}
+
+bool random_inputs(const Graph *g, uint64_t seed, Arena *a, const void **ins)
+{
+    uint64_t s = seed * 0x9e3779b97f4a7c15ULL + 1;
+    for (int k = 0; k < g->n_inputs && k < MAX_FILES; k++) {
+        const Tensor *t = &g->tensors[g->inputs[k]];
+        int64_t n = ir_numel(t), bytes = ir_nbytes(t);
+        if (t->dtype != DT_F32) {
+            ins[k] = arena_calloc(a, (size_t)(bytes > 0 ? bytes : 1), 1);
+        } else {
+            float *x = arena_calloc(a, (size_t)(n > 0 ? n : 1), sizeof(float));
+            for (int64_t i = 0; x && i < n; i++)
+                x[i] = next_uniform(&s);
+            ins[k] = x;
+        }
+        if (!ins[k])
+            return false;
+    }
+    return true;
+}
+
+void shell_quote(const char *s, char *buf, size_t size)
+{
+    size_t k = 0;
+    if (k < size)
+        buf[k++] = '\'';
+    for (; *s && k + 5 < size; s++) {
+        if (*s == '\'') {
+            memcpy(buf + k, "'\\''", 4);
+            k += 4;
+        } else {
+            buf[k++] = *s;
+        }
+    }
+    if (k + 1 < size)
+        buf[k++] = '\'';
+    buf[k < size ? k : size - 1] = '\0';
+}
+
+const char *cc_command(const Options *o)
+{
+    const char *cc = o->cc ? o->cc : getenv("CC");
+    return cc && cc[0] ? cc : "cc";
+}
+
+bool make_work_dir(const Options *o, const char *tag, char *dir, size_t size)
+{
+    bool ok;
+    if (o->keep) {
+        snprintf(dir, size, "%s", o->keep);
+        ok = mkdir(dir, 0777) == 0 || errno == EEXIST;
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(dir, size, "%s/onnxc-%s-XXXXXX", tmp && tmp[0] ? tmp : "/tmp", tag);
+        ok = mkdtemp(dir) != NULL;
+    }
+    if (!ok)
+        fprintf(stderr, "onnxc: error: %s: cannot create a work directory: %s\n", dir,
+                strerror(errno));
+    return ok;
+}
+
+void remove_work(const char *dir, const char *name)
+{
+    static const char *const files[] = {"%s.c", "%s.h", "driver.c", "driver", "input.bin",
+                                        "trace.bin", "times.bin", "cc.log"};
+    char file[300], path[4400];
+    for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+        snprintf(file, sizeof file, files[i], name);
+        snprintf(path, sizeof path, "%s/%s", dir, file);
+        remove(path);
+    }
+    rmdir(dir);
+}
+
+bool write_inputs(const Graph *g, const void *const *ins, const char *dir)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/input.bin", dir);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return false;
+    for (int k = 0; k < g->n_inputs; k++) {
+        const Tensor *t = &g->tensors[g->inputs[k]];
+        if (t->dtype == DT_F32)
+            fwrite(ins[k], sizeof(float), (size_t)ir_numel(t), f);
+    }
+    return close_file(f);
+}
+
+bool emit_into(const Options *o, const Graph *g, const CgOptions *cg, const char *dir)
+{
+    char c_path[4200], h_path[4200];
+    snprintf(c_path, sizeof c_path, "%s/%s.c", dir, cg->name);
+    snprintf(h_path, sizeof h_path, "%s/%s", dir, cg->header_name);
+    FILE *cf = fopen(c_path, "w"), *hf = fopen(h_path, "w");
+    Diag d = {0};
+    bool ok = cf && hf && cg_emit(g, cg, cf, hf, &d);
+    bool c_closed = !cf || close_file(cf);   /* close both, whatever happens */
+    bool h_closed = !hf || close_file(hf);
+    bool closed = c_closed && h_closed;
+    if (!ok && d.code != ST_OK)
+        model_error(o, &d);
+    else if (!ok || !closed)
+        fprintf(stderr, "onnxc: error: %s: cannot write: %s\n", c_path, strerror(errno));
+    return ok && closed;
+}
+
+bool build_driver(const Options *o, const char *flags, const char *dir, const char *name)
+{
+    const char *cc = cc_command(o);
+    char qd[4096], cmd[30000], log[4200];
+    shell_quote(dir, qd, sizeof qd);
+    snprintf(log, sizeof log, "%s/cc.log", dir);
+    snprintf(cmd, sizeof cmd, "%s %s -I%s -o %s/driver %s/driver.c %s/%s.c -lm >%s/cc.log 2>&1",
+             cc, flags, qd, qd, qd, qd, name, qd);
+    int rc = system(cmd);
+    if (rc == 0)
+        return true;
+    if (rc != -1 && WIFEXITED(rc) && WEXITSTATUS(rc) == 127) {   /* the shell's "not found" */
+        fprintf(stderr, "onnxc: error: %s: cannot run the C compiler '%s' (not found; set it "
+                "with --cc or $CC)\n", o->model, cc);
+        return false;
+    }
+    fprintf(stderr, "onnxc: error: %s: the C compiler (%s) failed on the emitted code:\n",
+            o->model, cc);
+    FILE *f = fopen(log, "r");
+    char line[512];
+    for (int i = 0; f && i < 20 && fgets(line, sizeof line, f); i++)
+        fputs(line, stderr);
+    if (f)
+        fclose(f);
+    return false;
 }

@@ -30,8 +30,8 @@ static const char shape_help[] =
 
 static const Command commands[] = {
     {"compile",
-     "onnxc compile MODEL.onnx -o OUT.c [--name NAME] [--trace] [--report]\n"
-     "              [--reference-kernels] [--shape ...]\n"
+     "onnxc compile MODEL.onnx -o OUT.c [--name NAME] [--trace] [--profile]\n"
+     "              [--report] [--reference-kernels] [--shape ...]\n"
      "  Writes OUT.c and OUT.h: standalone C11 with the weights baked in, no malloc,\n"
      "  no stdio, linking with -lm at most.\n"
      "  -o OUT.c                 the C file to write; the header goes beside it\n"
@@ -40,6 +40,9 @@ static const Command commands[] = {
      "  --trace                  after every node, call the application's hook\n"
      "                           NAME_trace(node, name, op, rank, dims, data); compiled\n"
      "                           only with -DNAME_TRACE (see the emitted header)\n"
+     "  --profile                before and after every node, call the application's\n"
+     "                           hook NAME_profile(node, end) (end 0, then 1), compiled\n"
+     "                           only with -DNAME_PROFILE; layouts and kernels unchanged\n"
      "  --report                 print per-layer MACs and bytes, and the tensors\n"
      "                           that make the activation peak, on stdout\n"
      "  --reference-kernels      only the plain reference kernels, NCHW throughout\n"
@@ -81,6 +84,27 @@ static const Command commands[] = {
      "  --cc CC                  the C compiler (default: $CC, else cc)\n"
      "  --keep DIR               keep the emitted C, the driver and the traces in DIR\n"
      "                           (default: a temporary directory, removed after)\n"},
+    {"bench",
+     "onnxc bench MODEL.onnx [--runs R] [--cc CC] [--cflags FLAGS] [--threads N]\n"
+     "            [--seed N] [--keep DIR] [--name NAME] [--shape ...]\n"
+     "  Compiles the model as `compile` does (same kernels and layouts, with the\n"
+     "  --profile hooks enabled), builds it with the system C compiler, runs it on\n"
+     "  uniform random input in [-1,1) (other element types: zeros), and prints the\n"
+     "  median and min time per call and GFLOP/s (FLOPs: 2 x the multiply-adds of\n"
+     "  Conv, ConvTranspose, Gemm, MatMul), then per node in schedule order its share\n"
+     "  of the time, median microseconds, MFLOP, GFLOP/s and kernel.\n"
+     "  --runs R                 timed calls after the warm-up (default: as many as\n"
+     "                           fit in about 2 s, at least 3, at most 10000)\n"
+     "  --cc CC                  the C compiler (default: $CC, else cc); words after\n"
+     "                           the command come before the flags below\n"
+     "  --cflags FLAGS           optimization flags (default \"-O3 -march=native\");\n"
+     "                           the command line is CC -std=c11 FLAGS ..., so FLAGS\n"
+     "                           win over options given in --cc\n"
+     "  --threads N              accepted; the emitted code has no threading yet and\n"
+     "                           always runs on 1 thread (said so when N > 1)\n"
+     "  --seed N                 seed of the random input (default 1)\n"
+     "  --keep DIR               keep the emitted C, the driver and the timings in DIR\n"
+     "  --name NAME              prefix of the emitted symbols (default onnxc_bench)\n"},
 };
 
 static const Command *find_command(const char *name)
@@ -226,6 +250,17 @@ static int parse_args(int argc, char **argv, Options *o)
             o->reference_kernels = true;
         } else if (strcmp(a, "--trace") == 0) {
             o->trace = true;
+        } else if (strcmp(a, "--profile") == 0) {
+            o->profile = true;
+        } else if (strcmp(a, "--cflags") == 0 && next) {
+            o->cflags = argv[++i];
+        } else if ((strcmp(a, "--runs") == 0 || strcmp(a, "--threads") == 0) && next) {
+            char *end;
+            errno = 0;
+            long v = strtol(argv[++i], &end, 10);
+            if (errno || end == argv[i] || *end || v < 1 || v > 100000)
+                return usage_error("bad count '%s' (1 to 100000)", argv[i]);
+            *(a[2] == 'r' ? &o->runs : &o->threads) = (int)v;
         } else if (strcmp(a, "--report") == 0) {
             o->report = true;
         } else if (strcmp(a, "--plan") == 0) {
@@ -312,5 +347,7 @@ int main(int argc, char **argv)
         return cmd_run(&o);
     if (strcmp(o.cmd, "verify") == 0)
         return cmd_verify(&o);
+    if (strcmp(o.cmd, "bench") == 0)
+        return cmd_bench(&o);
     return usage_error("unknown command '%s'", o.cmd);
 }

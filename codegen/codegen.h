@@ -16,6 +16,8 @@ typedef struct CgOptions {
     bool trace;                /* emit a call to NAME_trace after every node, compiled only
                                 * with -DNAME_TRACE (see cg_emit_trace_call) */
     bool reference_kernels;    /* true: only the reference kernels and NCHW everywhere (no fast path) */
+    bool profile;              /* call NAME_profile before and after every node, compiled only
+                                * with -DNAME_PROFILE (see emit_h.c); adds nothing otherwise */
 } CgOptions;
 
 /* Writes the C source to c_out and the header to h_out from a graph that went
@@ -23,6 +25,12 @@ typedef struct CgOptions {
  * function of the graph and options (byte-identical across runs). False with d
  * filled when the graph holds something codegen cannot emit. */
 bool cg_emit(const Graph *g, const CgOptions *opt, FILE *c_out, FILE *h_out, Diag *d);
+
+/* The kernel cg_emit with the same options runs for each node, as a name for
+ * people: "fast conv", "reduce conv", "blocked maxpool", "blocked resize" or
+ * "reference", into names[0..g->n_nodes-1] (static strings). False with d
+ * filled when the choice cannot be made (out of memory). */
+bool cg_node_kernels(const Graph *g, const CgOptions *opt, const char **names, Diag *d);
 
 /* FNV-1a, 64 bits, continuing from h (start with CG_FNV1A64_INIT): the model
  * hash of the emitted header. */

@@ -10,7 +10,9 @@
  * literal numbers and calls the kernel; NAME_run_ws, which points every tensor at
  * its planned offset in the caller's workspace (graph inputs and outputs at the
  * caller's arrays, constants at the weights) and calls the node functions in
- * schedule order; and NAME_run over a static workspace.
+ * schedule order (with --profile, each call between two calls of the
+ * application's timing hook, inside #ifdef NAME_PROFILE); and NAME_run over a
+ * static workspace.
  *
  * Invariants relied on: the graph went through the pipeline (shapes known,
  * shape arithmetic folded away, Tensor.offset set for every intermediate), and
@@ -319,7 +321,7 @@ static bool clashes_internal(const Emitter *e, const char *s)
     size_t nl = strlen(e->pl.opt->name);
     if (strncmp(s, e->pl.opt->name, nl) == 0 &&
         (strcmp(s + nl, "_run") == 0 || strcmp(s + nl, "_run_ws") == 0 ||
-         strcmp(s + nl, "_trace") == 0))
+         strcmp(s + nl, "_trace") == 0 || strcmp(s + nl, "_profile") == 0))
         return true;
     if ((s[0] == 't' || s[0] == 'n') && s[1] >= '0' && s[1] <= '9') {
         size_t j = 1;
@@ -798,6 +800,15 @@ static bool emit_node_fn(Emitter *e, int i, FILE *c)
     return true;
 }
 
+/* With opt->profile: the hook call before (end 0) or after (end 1) node i,
+ * outside the node's trace call so that tracing is never timed. */
+static void emit_profile_call(const Emitter *e, int i, int end, FILE *c)
+{
+    if (e->pl.opt->profile)
+        fprintf(c, "#ifdef %s_PROFILE\n    %s_profile(%d, %d);\n#endif\n", e->pl.upper,
+                e->pl.opt->name, i, end);
+}
+
 static void emit_run(const Emitter *e, FILE *c)
 {
     const Graph *g = e->g;
@@ -840,6 +851,7 @@ static void emit_run(const Emitter *e, FILE *c)
     for (int i = 0; i < g->n_nodes; i++) {
         const NodeInfo *ni = &e->info[i];
         const Node *n = &g->nodes[i];
+        emit_profile_call(e, i, 0, c);
         fprintf(c, "    n%d_%s(", i, op_name(n->op));
         if (ni->kind == EK_OPS || ni->kind == EK_TYPED) {
             bool first = true;
@@ -853,6 +865,7 @@ static void emit_run(const Emitter *e, FILE *c)
                 first = false;
             }
             fputs(");\n", c);
+            emit_profile_call(e, i, 1, c);
             /* the trace hook takes f32 data: the interpreter traces the same nodes */
             if (n->out[0] >= 0 && g->tensors[n->out[0]].dtype == DT_F32 && fn_writes(e, i, 0)) {
                 ptr_expr(e, n->out[0], buf, sizeof buf);
@@ -871,6 +884,7 @@ static void emit_run(const Emitter *e, FILE *c)
         }
         ptr_expr(e, ni->out, buf, sizeof buf);
         fprintf(c, "%s);\n", buf);
+        emit_profile_call(e, i, 1, c);
         cg_emit_trace_call(&e->pl, i, buf, c);
     }
     /* outputs that no node writes into the caller's array: inputs, constants,

@@ -2,9 +2,10 @@
 /*
  * emit_h.c - writes the header of an emitted model: banner, include guard,
  * workspace and weight sizes, the model hash, shape macros for every input and
- * output, and the prototypes of NAME_run and NAME_run_ws (and, with tracing, of
- * the user's NAME_trace hook). Every macro starts with NAME_ upper-cased and every
- * function with NAME_, so headers of several models coexist in one program.
+ * output, and the prototypes of NAME_run and NAME_run_ws (and, with tracing or
+ * profiling, of the user's NAME_trace or NAME_profile hook). Every macro starts
+ * with NAME_ upper-cased and every function with NAME_, so headers of several
+ * models coexist in one program.
  *
  * Only sanitized identifiers from CgPlan reach preprocessor lines; model names
  * appear only inside comments, quoted by cg_quote. Everything printed is a pure
@@ -65,6 +66,22 @@ static void emit_params(const CgPlan *pl, FILE *h, bool with_ws)
         fputs("void", h);
 }
 
+/* With opt->profile: the application's timing hook (see emit_profile_call). */
+static void emit_profile_decl(const CgPlan *pl, FILE *h)
+{
+    if (!pl->opt->profile)
+        return;
+    fprintf(h,
+            "#ifdef %s_PROFILE\n"
+            "/* Defined by the application when the .c file is compiled with -D%s_PROFILE:\n"
+            " * %s_run_ws calls it with end 0 just before node `node` (its schedule\n"
+            " * index, as in `onnxc dump`) runs and with end 1 just after, for timing\n"
+            " * each node. Without -D%s_PROFILE the .c file neither calls nor needs it. */\n"
+            "void %s_profile(int node, int end);\n"
+            "#endif\n\n",
+            pl->upper, pl->upper, pl->opt->name, pl->upper, pl->opt->name);
+}
+
 void cg_emit_header(const CgPlan *pl, FILE *h)
 {
     const Graph *g = pl->g;
@@ -123,6 +140,7 @@ void cg_emit_header(const CgPlan *pl, FILE *h)
     emit_params(pl, h, true);
     fputs(");\n\n", h);
     cg_emit_trace_decl(pl, h);
+    emit_profile_decl(pl, h);
     fputs("#ifdef __cplusplus\n}\n#endif\n\n", h);
     fprintf(h, "#endif /* ONNXC_GENERATED_%s_H */\n", u);
 }

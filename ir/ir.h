@@ -483,5 +483,10 @@ void ir_print_json(const Graph *g, FILE *out);
 /* Per-layer cost of a planned graph (print_report.c): MACs, bytes read (inputs
  * and weights) and written per node, totals, and the tensors at the peak. */
 void ir_print_report(const Graph *g, FILE *out);
+/* Multiply-adds of one node: Conv N*M*oH*oW*(C/group)*kH*kW (times oD*kD in
+ * 3-D), ConvTranspose N*C*H*W*(M/group)*kH*kW, Gemm and MatMul batch*M*N*K
+ * (a bias add, alpha and beta not counted); 0 for every other op and for a
+ * node whose geometry is unknown. FLOPs are twice this. */
+int64_t ir_node_macs(const Graph *g, const Node *n);
 
 #endif

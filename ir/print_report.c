@@ -1,25 +1,36 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * print_report.c - the cost of a planned graph, layer by layer (`onnxc compile
- * --report`): for each node its multiply-adds (Conv: N*M*oH*oW*(C/group)*kH*kW;
- * every other op has none, pooling and elementwise work is counted in bytes),
- * the bytes it reads (inputs and weights) and writes, then the totals and the
- * tensors live at the activation peak, which make the arena as large as it is.
+ * --report`): for each node its multiply-adds (ir_node_macs: Conv,
+ * ConvTranspose, Gemm and MatMul; pooling and elementwise work is counted in
+ * bytes), the bytes it reads (inputs and weights) and writes, then the totals
+ * and the tensors live at the activation peak, which make the arena as large as
+ * it is.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "ir.h"
 
-static int64_t node_macs(const Graph *g, const Node *n)
+int64_t ir_node_macs(const Graph *g, const Node *n)
 {
-    if (n->op != OP_CONV)
-        return 0;
     ConvGeom q;
+    MatmulGeom mm;
     Diag d = {0};
-    if (!ir_conv_geom(g, n, &q, &d) || q.group <= 0)
-        return 0;
-    return q.n * q.m * q.oh * q.ow * (q.c / q.group) * q.kh * q.kw;
+    if (n->op == OP_CONV && ir_conv_geom(g, n, &q, &d) && q.group > 0) {
+        int64_t depth = q.od > 0 && q.kd > 0 ? q.od * q.kd : 1;
+        return q.n * q.m * q.oh * q.ow * (q.c / q.group) * q.kh * q.kw * depth;
+    }
+    /* every input pixel is scattered through the kernel into m/group channels */
+    if (n->op == OP_CONV_TRANSPOSE && ir_conv_transpose_geom(g, n, &q, &d) && q.group > 0)
+        return q.n * q.c * q.h * q.w * (q.m / q.group) * q.kh * q.kw;
+    if ((n->op == OP_GEMM || n->op == OP_MATMUL) && ir_matmul_geom(g, n, &mm, &d)) {
+        int64_t b = 1;
+        for (int i = 0; i < IR_MAX_BATCH; i++)
+            b *= mm.bdims[i] > 0 ? mm.bdims[i] : 1;
+        return b * mm.m * mm.n * mm.k;
+    }
+    return 0;
 }
 
 static int64_t bytes_of(const Graph *g, int t)
@@ -56,7 +67,7 @@ void ir_print_report(const Graph *g, FILE *out)
         for (; n->name[k] && k < 33; k++)
             name[k] = (n->name[k] < 0x20 || n->name[k] >= 0x7f) ? '?' : n->name[k];
         name[k] = '\0';
-        int64_t m = node_macs(g, n), r = 0, w = 0;
+        int64_t m = ir_node_macs(g, n), r = 0, w = 0;
         for (int j = 0; j < n->n_in; j++)
             r += bytes_of(g, n->in[j]);
         for (int j = 0; j < n->n_out; j++)

@@ -3,12 +3,14 @@
 # and --format json, compile --report, `onnxc verify` on a good build and on
 # kernels broken on purpose. And the trace hooks of `compile --trace`: the
 # emitted file compiles with the strict flags with and without -DNAME_TRACE,
-# and without it links and runs with no hook defined (e2e_trace_off).
+# and without it links and runs with no hook defined (e2e_trace_off). The same
+# for the timing hooks of `compile --profile` (which `onnxc bench` uses), under
+# gcc and clang when they are installed.
 if(NOT TARGET onnxc)
   return()
 endif()
 find_program(ONNXC_PYTHON3 python3)
-foreach(check help verify_ok verify_broken dump)
+foreach(check help verify_ok verify_broken dump bench bench_errors profile_same)
   add_test(NAME cli_${check}
            COMMAND ${CMAKE_COMMAND} -DONNXC=$<TARGET_FILE:onnxc> -DSRC=${PROJECT_SOURCE_DIR}
                    -DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli_${check} -DCHECK=${check}
@@ -45,3 +47,29 @@ endif()
 # the emitted code agrees with the interpreter node by node.
 add_test(NAME cli_verify_param_acts
          COMMAND $<TARGET_FILE:onnxc> verify ${CMAKE_CURRENT_SOURCE_DIR}/models/conv_leaky_clip.onnx)
+
+# compile --profile: the strict flags with and without -DPROF_PROFILE (the hook
+# is only declared, so -c), under the build's compiler, gcc and clang.
+set(prof_dir ${CMAKE_CURRENT_BINARY_DIR}/profile)
+add_custom_command(
+  OUTPUT ${prof_dir}/prof.c ${prof_dir}/prof.h
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${prof_dir}
+  COMMAND $<TARGET_FILE:onnxc> compile ${PROJECT_SOURCE_DIR}/models/basic_unet.onnx
+          -o ${prof_dir}/prof.c --profile --shape x=1,1,28,28
+  DEPENDS onnxc ${PROJECT_SOURCE_DIR}/models/basic_unet.onnx
+  COMMENT "onnxc compile --profile basic_unet"
+  VERBATIM)
+add_custom_target(profile_src ALL DEPENDS ${prof_dir}/prof.c)
+find_program(ONNXC_GCC gcc)
+find_program(ONNXC_CLANG clang)
+foreach(cc ${CMAKE_C_COMPILER} ${ONNXC_GCC} ${ONNXC_CLANG})
+  get_filename_component(cc_name ${cc} NAME)
+  foreach(def "" "-DPROF_PROFILE")
+    string(REPLACE "-D" "_" suffix "${def}")
+    if(NOT TEST e2e_profile_strict_${cc_name}${suffix})
+      add_test(NAME e2e_profile_strict_${cc_name}${suffix}
+               COMMAND ${cc} -std=c11 -Wall -Wextra -Wpedantic -Werror -O1 ${def}
+                       -c ${prof_dir}/prof.c -o ${prof_dir}/strict_${cc_name}${suffix}.o)
+    endif()
+  endforeach()
+endforeach()

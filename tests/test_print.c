@@ -358,6 +358,41 @@ static void test_basic_unet_plan_and_report(void **state)
     ir_graph_free(g);
 }
 
+/* ir_node_macs: Conv is checked on BasicUNet above; the other three by hand. */
+static void set_dims(Graph *g, int t, int rank, const int64_t *dims)
+{
+    g->tensors[t].rank = rank;
+    memcpy(g->tensors[t].dims, dims, (size_t)rank * sizeof *dims);
+}
+
+static void test_node_macs(void **state)
+{
+    (void)state;
+    Graph *g = ir_graph_new();
+    assert_non_null(g);
+    int a = ir_add_tensor(g, "a", TK_INPUT, DT_F32), a2 = ir_add_tensor(g, "a2", TK_INPUT, DT_F32);
+    int b = ir_add_tensor(g, "b", TK_INPUT, DT_F32), x = ir_add_tensor(g, "x", TK_INPUT, DT_F32);
+    int y[4];
+    for (int i = 0; i < 4; i++)
+        y[i] = ir_add_tensor(g, "y", TK_VALUE, DT_F32);
+    set_dims(g, a, 3, (const int64_t[]){2, 3, 4});
+    set_dims(g, a2, 2, (const int64_t[]){3, 4});
+    set_dims(g, b, 2, (const int64_t[]){4, 5});
+    set_dims(g, x, 4, (const int64_t[]){1, 2, 3, 3});
+    float wdata[2 * 4 * 3 * 3] = {0};
+    int w = ir_add_const(g, "w", DT_F32, 4, (const int64_t[]){2, 4, 3, 3}, wdata);
+    int mm = ir_add_node(g, OP_MATMUL, "mm", (const int[]){a, b}, 2, &y[0], 1);
+    int gemm = ir_add_node(g, OP_GEMM, "gemm", (const int[]){a2, b}, 2, &y[1], 1);
+    int ct = ir_add_node(g, OP_CONV_TRANSPOSE, "ct", (const int[]){x, w}, 2, &y[2], 1);
+    int relu = ir_add_node(g, OP_RELU, "relu", &x, 1, &y[3], 1);
+    assert_true(mm >= 0 && gemm >= 0 && ct >= 0 && relu >= 0);
+    assert_int_equal(ir_node_macs(g, &g->nodes[mm]), 2 * 3 * 5 * 4);     /* batch 2, M N K */
+    assert_int_equal(ir_node_macs(g, &g->nodes[gemm]), 3 * 5 * 4);
+    assert_int_equal(ir_node_macs(g, &g->nodes[ct]), 2 * 3 * 3 * 4 * 3 * 3);  /* C H W M kH kW */
+    assert_int_equal(ir_node_macs(g, &g->nodes[relu]), 0);
+    ir_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_lifetimes),
         cmocka_unit_test(test_basic_unet_json),
         cmocka_unit_test(test_basic_unet_plan_and_report),
+        cmocka_unit_test(test_node_macs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
