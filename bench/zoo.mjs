@@ -19,21 +19,20 @@
 // (report.txt, written by zoo.sh); % of peak divides GFLOP/s by the FMA peak
 // of one core measured by bench/fma_peak.c.
 //
-// With a traced build (zoo.sh --kernel-time: trace/zoo_main), the row also
-// gets the time share per kernel class: each node's median time over a few
-// runs of that build, classed by its line in `onnxc dump` (dump.txt):
+// The row also gets the time share per kernel class: each node's median time
+// over a few runs (the --profile hooks of the same binary, recording only
+// then), classed by its line in `onnxc dump` (dump.txt, the same schedule):
 // conv (KxK, group 1), conv1x1, dwconv (group = input channels), gconv (other
 // groups), convT, gemm (Gemm, MatMul), pool, resize, norm (the normalizations,
 // Softmax), copy (Concat, Slice, Reshape, Transpose, ... data movement) and
-// eltwise (the rest). The traced build keeps every tensor NCHW, so its
-// shares are an approximation of the plain build's.
+// eltwise (the rest).
 //
 // A model whose export, onnxc compile or C compile failed (the *_error.txt
 // files zoo.sh leaves in its folder) gets a row saying so; a model whose run
 // fails the same; the other models go on.
 //
 // usage: node zoo.mjs --dir DIR --models a,b,... --peak GFLOPS [--rounds R]
-//                     [--budget-ms MS] [--kernel-time 1] [--out RESULTS.md]
+//                     [--budget-ms MS] [--out RESULTS.md]
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -125,20 +124,17 @@ function nodeClasses(dumpText) {
   return classes;
 }
 
-// "conv 61% dwconv 22% ..." from the "OP:NS ..." line of trace/zoo_main, or null
+// "conv 61% dwconv 22% ..." (classes of at least 1 %) from the per-node ns
+// line of zoo_main's "nodes" command
 function classShares(line, classes) {
-  const nodes = line.split(' ').map((f) => { const i = f.lastIndexOf(':'); return { op: f.slice(0, i), ns: Number(f.slice(i + 1)) }; });
-  const aligned = nodes.length === classes.length && nodes.every((n, i) => n.op.split('+')[0] === classes[i].op);
+  const ns = line.trim().split(' ').map(Number);
+  if (ns.length !== classes.length) return { text: `${ns.length} timed nodes, the dump has ${classes.length}` };
   const sum = {};
   let total = 0;
-  nodes.forEach((n, i) => {
-    const c = aligned ? classes[i].c : n.op.split('+')[0];
-    sum[c] = (sum[c] ?? 0) + n.ns;
-    total += n.ns;
-  });
+  ns.forEach((t, i) => { sum[classes[i].c] = (sum[classes[i].c] ?? 0) + t; total += t; });
   const parts = Object.entries(sum).sort((a, b) => b[1] - a[1]).filter(([, v]) => v >= 0.01 * total)
     .map(([c, v]) => `${c} ${(100 * v / total).toFixed(0)}%`);
-  return { text: parts.join(' ') + (aligned ? '' : ' (by op: the dump did not match)'), tracedMs: total / 1e6 };
+  return { text: parts.join(' '), sum, total };
 }
 
 // ---- one zoo_main child
@@ -241,21 +237,18 @@ async function benchModel(name) {
       row.note = [row.note, `timing failed: ${e.message}`].filter(Boolean).join('; ');
     }
   }
-  engines.ours?.close();
-  await engines.ort?.release();
-  const traced = join(d, 'trace', 'zoo_main');
-  if (row.ours && existsSync(traced) && existsSync(join(d, 'dump.txt'))) {
-    const t = driver(traced, join(d, 'input.f32'));
+  if (row.ours && existsSync(join(d, 'dump.txt'))) {
     try {
       const runs = Math.max(3, Math.min(25, Math.round(1000 / row.ours)));
-      const shares = classShares(await t.nodes(runs), nodeClasses(readFileSync(join(d, 'dump.txt'), 'utf8')));
+      const shares = classShares(await engines.ours.nodes(runs), nodeClasses(readFileSync(join(d, 'dump.txt'), 'utf8')));
       row.classes = shares.text;
-      row.tracedMs = shares.tracedMs;
+      row.classSum = shares.sum;
     } catch (e) {
       row.classes = `failed: ${e.message}`;
     }
-    t.close();
   }
+  engines.ours?.close();
+  await engines.ort?.release();
   if (row.ours && row.ort) row.ratio = row.ort / row.ours;
   if (row.ours && row.macs) {
     row.gflops = 2 * row.macs / 1e6 / row.ours;   // MFLOP per ms = GFLOP/s
@@ -266,10 +259,8 @@ async function benchModel(name) {
 
 const fx = (v, n) => (v === null || v === undefined ? '-' : v.toFixed(n));
 const ms = (v) => (v === null || v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
-const ktime = args['kernel-time'] === '1';
-const header = '| model | input | onnxc ms | ORT ms | ORT/onnxc | GFLOP/s | % of peak | C compile s | onnxc vs torch | ORT vs torch |' +
-  (ktime ? ' time by kernel class (traced build: its ms, shares) |' : '');
-const rule = '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |' + (ktime ? ' --- |' : '');
+const header = '| model | input | onnxc ms | ORT ms | ORT/onnxc | GFLOP/s | % of peak | C compile s | onnxc vs torch | ORT vs torch | onnxc time by kernel class |';
+const rule = '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |';
 console.log(`FMA peak of one core: ${peak.toFixed(1)} GFLOP/s (bench/fma_peak.c, the best probe on this machine so far); ONNX Runtime ${ort.env.versions?.common ?? ''} ` +
   `(onnxruntime-node, CPU EP, 1 intra-op + 1 inter-op thread, graph optimizations: all)`);
 console.log(`${rounds} interleaved rounds per model of K calls per engine (K: about ${budgetMs} ms per round); medians`);
@@ -285,7 +276,7 @@ for (const name of models) {
   const cells = [row.name, row.input || '-', ms(row.ours), ms(row.ort), fx(row.ratio, 2),
     fx(row.gflops, 1) + (undercount && row.gflops !== null ? ' *' : ''), fx(row.pct, 1), row.cc || '-',
     row.oursCheck?.text ?? '-', row.ortCheck?.text ?? '-'];
-  if (ktime) cells.push(row.classes ? `${ms(row.tracedMs)}: ${row.classes}` : '-');
+  cells.push(row.classes ?? '-');
   let line = `| ${cells.join(' | ')} |`;
   if (row.note) line += ` ${row.note}`;
   console.log(line);
@@ -301,9 +292,9 @@ const tail = [
 ];
 const under = rows.filter((r) => r.macs !== undefined && r.meta && r.macs < 0.95 * r.meta.torch_macs);
 if (under.length) {
-  tail.push(`* onnxc's MAC count (Conv only) misses part of the work torch counts in Conv2d/ConvTranspose2d/Linear: ` +
+  tail.push(`* onnxc's MAC count misses part of the work torch counts in Conv2d/ConvTranspose2d/Linear: ` +
     under.map((r) => `${r.name} ${(r.macs / 1e6).toFixed(0)} of ${(r.meta.torch_macs / 1e6).toFixed(0)} M`).join(', '));
 }
-if (!ktime) tail.push('time per kernel class: not measured (bash bench/zoo.sh --kernel-time measures it from a traced build)');
+
 for (const l of tail) console.log(l);
 if (args.out) writeFileSync(args.out, [...lines, ...tail].join('\n') + '\n');

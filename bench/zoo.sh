@@ -4,7 +4,7 @@
 # real CNNs and U-Nets exported from torch with seeded random weights.
 #
 #   bash bench/zoo.sh [--models a,b,...] [--cc "gcc -O3 -march=native"] [--rounds R]
-#                     [--budget-ms MS] [--kernel-time] [--prepare] [--list]
+#                     [--budget-ms MS] [--prepare] [--list]
 #
 # 1. installs what is missing: Debian's python3-torch, python3-torchvision and
 #    python3-onnx (apt-get), and onnxruntime-node into bench/node_modules (npm,
@@ -12,26 +12,22 @@
 # 2. builds onnxc (build/);
 # 3. exports the zoo with /usr/bin/python3 bench/zoo_export.py into build/zoo/
 #    (a model already there is not exported again: delete its folder to redo it);
-# 4. per model: `onnxc compile --report` to build/zoo/NAME/zoo_model.c, then the
+# 4. per model: `onnxc compile --profile --report` to build/zoo/NAME/zoo_model.c, then the
 #    C compiler (--cc, default gcc -O3 -march=native) builds it with
 #    bench/zoo_main.c into build/zoo/NAME/zoo_main. The object is cached by the
 #    hash of the .c and the compiler command, so an unchanged emitted file is
 #    not compiled again (the big models take minutes);
 # 5. measures one core's FMA peak (bench/fma_peak.c); bench/zoo.mjs times
 #    both engines on torch's input, interleaved, checks both outputs against
-#    torch's and prints one row per model and the geomean (also written to
-#    build/zoo/results.md).
+#    torch's, takes per-node times from the profile hooks, and prints one row
+#    per model and the geomean (also written to build/zoo/results.md).
 # A failure of one model (export, onnxc, C compiler) is a row, not the end.
-# --kernel-time also builds each model with `onnxc compile --trace` and a hook
-# that timestamps every node, and adds the time share per kernel class (from
-# that build, in which no tensor is channel-blocked: approximate) to the row;
-# it doubles the C compile time. --prepare stops after step 4 (fills the
-# caches, times nothing); --list prints the models, smallest emitted C first
-# (the default order).
+# --prepare stops after step 4 (fills the caches, times nothing); --list
+# prints the models, smallest emitted C first (the default order).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 zoo=build/zoo
-models="" cc="gcc -O3 -march=native" rounds=7 budget=200 prepare=0 ktime=0
+models="" cc="gcc -O3 -march=native" rounds=7 budget=200 prepare=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --models) models=$2; shift 2 ;;
@@ -40,7 +36,6 @@ while [ $# -gt 0 ]; do
     --budget-ms) budget=$2; shift 2 ;;
     --list) models=list; shift ;;
     --prepare) prepare=1; shift ;;
-    --kernel-time) ktime=1; shift ;;
     -h|--help) sed -n '3,/^set -uo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "zoo.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -72,11 +67,13 @@ echo "== exporting (cached in $zoo/)"
 /usr/bin/python3 bench/zoo_export.py "$zoo" ${models//,/ } 2>&1 | grep -v -i -e warning -e '^ ' -e '^$'
 
 # ---- 4. compile
-# build_variant M OUT_DIR ONNXC_FLAG CFLAG: emits M into OUT_DIR/zoo_model.c
-# (the emitted C for the run goes to the model's folder; --kernel-time's traced
-# one to its trace/ folder), compiles it to zoo_model.o unless an object of the
-# same .c, .h and compiler command is there, links OUT_DIR/zoo_main. Failures
-# leave compile_error.txt (onnxc) or cc_error.txt (C compiler) in OUT_DIR.
+# build_variant M OUT_DIR ONNXC_FLAG CFLAG: emits M into OUT_DIR/zoo_model.c,
+# compiles it to zoo_model.o unless an object of the same .c, .h and compiler
+# command is there, links OUT_DIR/zoo_main. Failures leave compile_error.txt
+# (onnxc) or cc_error.txt (C compiler) in OUT_DIR. The zoo's one variant is
+# --profile with -DZOO_MODEL_PROFILE: the kernels and layouts of a plain
+# compile, plus a hook call before and after each node, which zoo_main.c
+# makes record only when asked for the per-node times.
 build_variant() {
   local m=$1 o=$2 flag=$3 cflag=$4 d=$zoo/$1 shape key t0
   mkdir -p "$o"
@@ -118,12 +115,7 @@ for m in ${models//,/ }; do
   [ -e "$d/model.onnx" ] || continue
   build/onnxc dump "$d/model.onnx" --shape "x=$(/usr/bin/python3 -c 'import json,sys; print(",".join(map(str, json.load(open(sys.argv[1]))["input"])))' "$d/meta.json")" \
     >"$d/dump.txt" 2>/dev/null || true
-  build_variant "$m" "$d" "" "" || continue
-  if [ "$ktime" = 1 ]; then
-    build_variant "$m" "$d/trace" --trace -DZOO_MODEL_TRACE || true
-  else
-    rm -f "$d/trace/zoo_main"
-  fi
+  build_variant "$m" "$d" --profile -DZOO_MODEL_PROFILE || true
 done
 
 [ "$prepare" = 1 ] && exit 0
@@ -144,5 +136,5 @@ echo
 echo "== timing ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg)), emitted C built with '$cc'"
 node bench/zoo.mjs --dir "$zoo" --models "$models" --peak "$peak" --rounds "$rounds" \
-  --budget-ms "$budget" --kernel-time "$ktime" --out "$zoo/results.md"
+  --budget-ms "$budget" --out "$zoo/results.md"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); table also in $zoo/results.md"

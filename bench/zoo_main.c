@@ -10,11 +10,11 @@
  * Runtime's in one run (the protocol of bench_main.c, one model per process):
  *   "time N"   -> runs zoo_model_run_ws N times, prints the N times in ns on one line;
  *   "out PATH" -> runs it once, writes the output to PATH as raw float32, prints "ok".
- * Built with -DZOO_MODEL_TRACE from a file emitted with `onnxc compile
- * --trace`, it also answers
- *   "nodes N"  -> runs it N times, prints per node "OP:NS" (the op as the trace
- *                 names it, the median over the N runs of the time from the
- *                 previous node's end, or the run's start, to this node's end).
+ * Built with -DZOO_MODEL_PROFILE from a file emitted with `onnxc compile
+ * --profile` (zoo.sh does), it also answers
+ *   "nodes N"  -> runs it N times with the profile hook recording, prints per
+ *                 node in schedule order the median over the N runs of its
+ *                 time in ns, on one line.
  * Exit status 1 when the model returns an error, 2 on bad usage or input.
  */
 #define _POSIX_C_SOURCE 199309L
@@ -33,21 +33,23 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-#ifdef ZOO_MODEL_TRACE
-/* The trace hook: the time each node ends. Nodes past MAX_NODES are not timed. */
+#ifdef ZOO_MODEL_PROFILE
+/* The profile hook of `onnxc compile --profile`: called before (end 0) and
+ * after (end 1) every node. It records only while `profiling` is set, so the
+ * "time" runs pay a call and a test per node boundary and nothing more.
+ * Nodes past MAX_NODES are not timed. */
 #define MAX_NODES 4096
-static int64_t stamp[MAX_NODES];
-static const char *node_op[MAX_NODES];
-static int n_nodes;
+static int profiling, n_nodes;
+static int64_t t_begin[MAX_NODES], t_end[MAX_NODES];
 
-void zoo_model_trace(int node, const char *name, const char *op, int rank,
-                     const long long *dims, const float *data)
+void zoo_model_profile(int node, int end)
 {
-    (void)name, (void)rank, (void)dims, (void)data;
-    if (node < 0 || node >= MAX_NODES)
+    if (!profiling || node < 0 || node >= MAX_NODES)
         return;
-    stamp[node] = now_ns();
-    node_op[node] = op;
+    if (end)
+        t_end[node] = now_ns();
+    else
+        t_begin[node] = now_ns();
     if (node + 1 > n_nodes)
         n_nodes = node + 1;
 }
@@ -61,31 +63,26 @@ static int cmp_i64(const void *a, const void *b)
 /* "nodes N": per node, the median over N runs of its time. */
 static int node_times(const float *x, float *y, void *ws, int runs)
 {
-    if (zoo_model_run_ws(x, y, ws) != 0)   /* learns the node count */
-        return 1;
+    profiling = 1;
+    int rc = zoo_model_run_ws(x, y, ws);   /* learns the node count */
     int k = n_nodes;
-    int64_t *t = malloc(sizeof *t * (size_t)k * (size_t)runs);
-    if (!t)
-        return 2;
-    for (int r = 0; r < runs; r++) {
+    int64_t *t = rc == 0 ? malloc(sizeof *t * (size_t)(k > 0 ? k : 1) * (size_t)runs) : NULL;
+    for (int r = 0; t && r < runs && rc == 0; r++) {
         for (int i = 0; i < k; i++)
-            stamp[i] = -1;
-        int64_t t0 = now_ns();
-        if (zoo_model_run_ws(x, y, ws) != 0) {
-            free(t);
-            return 1;
-        }
-        int64_t prev = t0;
-        for (int i = 0; i < k; i++) {   /* a node with no call gets 0 */
-            int64_t s = stamp[i] < 0 ? prev : stamp[i];
-            t[(size_t)i * (size_t)runs + (size_t)r] = s - prev;
-            prev = s;
-        }
+            t_begin[i] = t_end[i] = 0;   /* a node the run does not reach counts 0 */
+        rc = zoo_model_run_ws(x, y, ws);
+        for (int i = 0; i < k; i++)
+            t[(size_t)i * (size_t)runs + (size_t)r] = t_end[i] - t_begin[i];
+    }
+    profiling = 0;
+    if (rc != 0 || !t) {
+        free(t);
+        return rc != 0 ? 1 : 2;
     }
     for (int i = 0; i < k; i++) {
         int64_t *v = t + (size_t)i * (size_t)runs;
         qsort(v, (size_t)runs, sizeof *v, cmp_i64);
-        printf("%s%s:%lld", i ? " " : "", node_op[i] ? node_op[i] : "?", (long long)v[runs / 2]);
+        printf("%s%lld", i ? " " : "", (long long)v[runs / 2]);
     }
     putchar('\n');
     free(t);
@@ -136,7 +133,7 @@ int main(int argc, char **argv)
                 printf("%s%lld", i ? " " : "", (long long)(now_ns() - t0));
             }
             putchar('\n');
-#ifdef ZOO_MODEL_TRACE
+#ifdef ZOO_MODEL_PROFILE
         } else if (sscanf(line, "nodes %d", &n) == 1 && n > 0) {
             int rc = node_times(x, y, ws, n);
             if (rc != 0)
