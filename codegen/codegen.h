@@ -26,10 +26,10 @@ typedef struct CgOptions {
  * filled when the graph holds something codegen cannot emit. */
 bool cg_emit(const Graph *g, const CgOptions *opt, FILE *c_out, FILE *h_out, Diag *d);
 
-/* The kernel cg_emit with the same options runs for each node, as a name for
- * people: "fast conv", "reduce conv", "blocked maxpool", "blocked resize" or
- * "reference", into names[0..g->n_nodes-1] (static strings). False with d
- * filled when the choice cannot be made (out of memory). */
+/* The kernel cg_emit runs for each node, as the name of its ir/kernels.c entry
+ * ("conv_direct_blk16", "maxpool_blk16", ..., "reference"), into
+ * names[0..g->n_nodes-1] (static strings). False with d filled when the graph
+ * has not been through select_kernels. */
 bool cg_node_kernels(const Graph *g, const CgOptions *opt, const char **names, Diag *d);
 
 /* FNV-1a, 64 bits, continuing from h (start with CG_FNV1A64_INIT): the model

@@ -1,37 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kernel_name.c - which kernel the emitted code runs for each node, named for
- * people (`onnxc bench`). The choice itself is cg_fast_plan's (emit_fast.c),
- * made here with the same arguments cg_emit passes it, so the names always
- * describe the code cg_emit writes for the same graph and options. This is the
- * one place that turns a kernel choice into a name: when the choice moves onto
- * the IR, only this file changes.
+ * people (`onnxc bench`): the name of the ir/kernels.c entry that
+ * pass_select_kernels recorded on the node (Node.kernel), which is what cg_emit
+ * writes for the same graph. A graph that has not been through the pass is
+ * refused, so a name never describes code that would not be emitted.
  */
 #include "cg_internal.h"
 
-static const char *kind_name(CgFastKind k)
-{
-    switch (k) {
-    case CG_FAST_CONV:
-        return "fast conv";
-    case CG_FAST_REDUCE:
-        return "reduce conv";
-    case CG_FAST_POOL:
-        return "blocked maxpool";
-    case CG_FAST_RESIZE:
-        return "blocked resize";
-    case CG_FAST_NONE:
-        break;
-    }
-    return "reference";
-}
-
 bool cg_node_kernels(const Graph *g, const CgOptions *opt, const char **names, Diag *d)
 {
-    CgFast f = {0};
-    bool ok = cg_fast_plan(g, !opt->reference_kernels, !opt->trace, &f, d);
-    for (int i = 0; ok && i < g->n_nodes; i++)
-        names[i] = kind_name((CgFastKind)f.kind[i]);
-    cg_fast_free(&f);
-    return ok;
+    (void)opt;   /* the options reached the pass through Graph.kernel_policy */
+    if (!g->kernels_selected)
+        return diag_fail(d, ST_INTERNAL, NULL, "kernels not selected (select_kernels did not run)");
+    for (int i = 0; i < g->n_nodes; i++)
+        names[i] = ir_kernel(g->nodes[i].kernel)->name;
+    return true;
 }

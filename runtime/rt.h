@@ -83,6 +83,7 @@ void rt_resize_nearest_blocked_f32(float *restrict y, const float *restrict x,
  * exp of rt_vec.h, for testing it; n % 16 == 0. */
 void rt_exp_fast_f32(float *y, const float *x, long long n);
 void rt_act_fast_f32(float *y, const float *x, long long n, int act);
+void rt_act_p_fast_f32(float *y, const float *x, long long n, int act, float alpha, float beta);
 
 /* The typed kernels (typed.c): any element type of RT_DT_*, for the nodes whose
  * data is not f32 (integer arithmetic, f64/f16 math, Cast, data movement of
