@@ -195,7 +195,7 @@ static int report(const Options *o, const Graph *g, const char **kernels, const 
     printf("runs: %lld timed, after %lld warm-up\n", runs, warm);
     printf("per call: median %.3f ms, min %.3f ms; %.2f MFLOP, %s GFLOP/s at the median\n\n",
            med / 1e6, best / 1e6, total_flops / 1e6, r);
-    printf("%4s  %-14s %-32s %-16s %6s %10s %9s %8s\n", "node", "op", "name", "kernel", "time%",
+    printf("%4s  %-14s %-32s %-22s %6s %10s %9s %8s\n", "node", "op", "name", "kernel", "time%",
            "median us", "MFLOP", "GFLOP/s");
     for (int i = 0; i < g->n_nodes; i++) {
         const Node *nd = &g->nodes[i];
@@ -212,7 +212,7 @@ static int report(const Options *o, const Graph *g, const char **kernels, const 
         else
             snprintf(mflop, sizeof mflop, "-");
         rate(flops, node_med[i], r, sizeof r);
-        printf("%4d  %-14s %-32s %-16s %6.1f %10.1f %9s %8s\n", i, op, name, kernels[i],
+        printf("%4d  %-14s %-32s %-22s %6.1f %10.1f %9s %8s\n", i, op, name, kernels[i],
                node_sum > 0 ? 100.0 * node_med[i] / node_sum : 0.0, node_med[i] / 1e3, mflop, r);
     }
     printf("\nsum of the node medians %.3f ms, %.1f%% of the median call (the rest: the call\n"

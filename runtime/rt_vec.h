@@ -85,6 +85,11 @@ static RT_INLINE RT_UNUSED RtVec rt_v_mul(RtVec a, RtVec b) { return _mm512_mul_
 static RT_INLINE RT_UNUSED RtVec rt_v_div(RtVec a, RtVec b) { return _mm512_div_ps(a, b); }
 static RT_INLINE RT_UNUSED RtVec rt_v_max(RtVec a, RtVec b) { return _mm512_max_ps(a, b); }
 static RT_INLINE RT_UNUSED RtVec rt_v_min(RtVec a, RtVec b) { return _mm512_min_ps(a, b); }
+/* lanes where v < 0 (ordered: NaN is not) take neg, the others pos */
+static RT_INLINE RT_UNUSED RtVec rt_v_select_neg(RtVec v, RtVec neg, RtVec pos)
+{
+    return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_LT_OQ), pos, neg);
+}
 static RT_INLINE RT_UNUSED float rt_v_hsum(RtVec a) { return _mm512_reduce_add_ps(a); }
 /* Lane i of the result is the sum of the 16 lanes of v[i]: a transpose and
  * add in four rounds of shuffles (15 adds for 16 sums). The rounds leave the
@@ -170,6 +175,13 @@ static RT_INLINE RT_UNUSED RtVec rt_v_max(RtVec a, RtVec b)
 static RT_INLINE RT_UNUSED RtVec rt_v_min(RtVec a, RtVec b)
 {
     RtVec r = {_mm256_min_ps(a.lo, b.lo), _mm256_min_ps(a.hi, b.hi)};
+    return r;
+}
+static RT_INLINE RT_UNUSED RtVec rt_v_select_neg(RtVec v, RtVec neg, RtVec pos)
+{
+    const __m256 z = _mm256_setzero_ps();
+    RtVec r = {_mm256_blendv_ps(pos.lo, neg.lo, _mm256_cmp_ps(v.lo, z, _CMP_LT_OQ)),
+               _mm256_blendv_ps(pos.hi, neg.hi, _mm256_cmp_ps(v.hi, z, _CMP_LT_OQ))};
     return r;
 }
 static RT_INLINE RT_UNUSED float rt_v_hsum(RtVec a)
@@ -264,6 +276,12 @@ static RT_INLINE RT_UNUSED RtVec rt_v_min(RtVec a, RtVec b)
         a.f[l] = a.f[l] < b.f[l] ? a.f[l] : b.f[l];
     return a;
 }
+static RT_INLINE RT_UNUSED RtVec rt_v_select_neg(RtVec v, RtVec neg, RtVec pos)
+{
+    for (int l = 0; l < 16; l++)
+        pos.f[l] = v.f[l] < 0.0f ? neg.f[l] : pos.f[l];
+    return pos;
+}
 static RT_INLINE RT_UNUSED float rt_v_hsum(RtVec a)
 {
     float s = 0.0f;
@@ -336,7 +354,7 @@ static RT_INLINE RT_UNUSED RtVec rt_v_act(int act, RtVec v)
         return rt_v_mul(v, rt_v_min(rt_v_max(rt_v_add(rt_v_div(v, rt_v_set1(6.0f)), rt_v_set1(0.5f)),
                                              rt_v_zero()),
                                     rt_v_set1(1.0f)));
-    case RT_ACT_RELU6: return rt_v_min(rt_v_max(v, rt_v_zero()), rt_v_set1(6.0f));
+    case RT_ACT_RELU6: return rt_v_min(rt_v_set1(6.0f), rt_v_max(rt_v_zero(), v)); /* NaN stays NaN, as in rt_act */
     default: return v;
     }
 }
@@ -347,9 +365,13 @@ static RT_INLINE RT_UNUSED RtVec rt_v_act(int act, RtVec v)
 static RT_INLINE RT_UNUSED RtVec rt_v_act_p(int act, float alpha, float beta, RtVec v)
 {
     switch (act) {
-    case RT_ACT_LEAKY_RELU:
-        return rt_v_fma(rt_v_min(v, rt_v_zero()), rt_v_set1(alpha), rt_v_max(v, rt_v_zero()));
-    case RT_ACT_CLIP: return rt_v_min(rt_v_max(v, rt_v_set1(alpha)), rt_v_set1(beta));
+    /* exactly v < 0 ? alpha * v : v (an arithmetic form gives inf * 0 = NaN at
+     * v = 0 for alpha = inf, and loses the sign of -0) */
+    case RT_ACT_LEAKY_RELU: return rt_v_select_neg(v, rt_v_mul(v, rt_v_set1(alpha)), v);
+    /* rt_v_max(a, b) is a > b ? a : b, as the intrinsics: with the bound first
+     * this is t = v < min ? min : v, then t > max ? max : t, the scalar's
+     * answer for NaN, -0 and bounds that cross */
+    case RT_ACT_CLIP: return rt_v_min(rt_v_set1(beta), rt_v_max(rt_v_set1(alpha), v));
     default: return rt_v_act(act, v);
     }
 }

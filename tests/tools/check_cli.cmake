@@ -105,7 +105,7 @@ elseif(CHECK STREQUAL "bench")
     message(FATAL_ERROR "bench: no table header:\n${out}")
   endif()
   # one row per node: index, op, name, kernel, share, median, MFLOP, GFLOP/s
-  string(REGEX MATCHALL "\n +[0-9]+  [A-Za-z+]+ +[^ \n]+ +[a-z ]+ +[0-9.]+ +[0-9.]+ +[-0-9.]+ +[-0-9.]+"
+  string(REGEX MATCHALL "\n +[0-9]+  [A-Za-z+]+ +[^ \n]+ +[a-z0-9_ ]+ +[0-9.]+ +[0-9.]+ +[-0-9.]+ +[-0-9.]+"
          rows "${out}")
   list(LENGTH rows n)
   if(NOT n EQUAL 12)
@@ -114,7 +114,7 @@ elseif(CHECK STREQUAL "bench")
   set(sum 0)
   set(i 0)
   foreach(row IN LISTS rows)
-    string(REGEX MATCH "^\n +([0-9]+)  ([A-Za-z+]+) +[^ ]+ +([a-z ]+[a-z]) +([0-9]+)\\.([0-9])" m "${row}")
+    string(REGEX MATCH "^\n +([0-9]+)  ([A-Za-z+]+) +[^ ]+ +([a-z0-9_ ]*[a-z0-9_]) +([0-9]+)\\.([0-9])" m "${row}")
     if(NOT CMAKE_MATCH_1 EQUAL i)
       message(FATAL_ERROR "bench: row ${i} out of order: '${row}'")
     endif()
