@@ -30,3 +30,6 @@ if [ "${SKIP_SANITIZE:-0}" != 1 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs"
 fi
+
+# fuzz smoke test: 90 s of libFuzzer from the repository's seeds, fails on any finding (fuzz/smoke.sh)
+echo "== fuzz smoke test (build-fuzz/)" && bash fuzz/smoke.sh 90
