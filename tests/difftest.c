@@ -67,6 +67,7 @@ typedef struct Case {
     uint64_t seed;
     DtModel m;
     bool ok;                     /* emitted and has a reference */
+    bool fast;                   /* uses a fast kernel (uses_fast_path) */
     float *in, *ref;             /* inputs and reference outputs, concatenated */
     int64_t n_in, n_ref;
     Graph *g;                    /* the reference graph (shapes inferred only), for saving */
@@ -74,6 +75,7 @@ typedef struct Case {
 
 typedef struct Stats {
     int cases, compared, unsupported, mismatches, failures;
+    int fast;                    /* emitted code differs from the reference-kernel emission */
     char reason[MAX_REASONS][160];
     int reason_n[MAX_REASONS], n_reasons;
     double t_front, t_build;
@@ -177,6 +179,37 @@ static void save_case(const Opts *o, const Case *c, const char *work, const char
     }
 }
 
+/* True when the emitted file at path differs from what --reference-kernels
+ * emits: the model runs some fast kernel or blocked layout (a coverage figure
+ * that does not depend on the kernels' names). */
+static bool uses_fast_path(const Graph *g, const CgOptions *opt, const char *path)
+{
+    char *ref = NULL, *hdr = NULL;
+    size_t nr = 0, nh = 0;
+    FILE *r = open_memstream(&ref, &nr), *h = open_memstream(&hdr, &nh);
+    CgOptions o = *opt;
+    o.reference_kernels = true;
+    Diag d = {0};
+    bool ok = r && h && cg_emit(g, &o, r, h, &d);
+    if (r)
+        fclose(r);
+    if (h)
+        fclose(h);
+    bool differs = false;
+    FILE *f = ok ? fopen(path, "rb") : NULL;
+    if (f) {
+        size_t i = 0;
+        int ch;
+        while (!differs && (ch = fgetc(f)) != EOF)
+            differs = i >= nr || ref[i++] != (char)ch;
+        differs |= i != nr;
+        fclose(f);
+    }
+    free(ref);
+    free(hdr);
+    return differs;
+}
+
 /* Generates, compiles and interprets case c (named name, files in work). */
 static void front(const Opts *o, Case *c, DtCase *bc, const char *work, Stats *st)
 {
@@ -210,6 +243,10 @@ static void front(const Opts *o, Case *c, DtCase *bc, const char *work, Stats *s
         fclose(cf);
     if (hf)
         fclose(hf);
+    if (emitted && uses_fast_path(g, &cg, cpath)) {
+        c->fast = true;
+        st->fast++;
+    }
     Graph *r = emitted ? load(&c->m, false, &d) : NULL;
     if (!emitted || !r || g->n_inputs > DT_MAX_IO || g->n_outputs > DT_MAX_IO) {
         diag_format(&d, "model", line, sizeof line);
@@ -445,7 +482,8 @@ int main(int argc, char **argv)
             front(&o, &cases[i], &bcs[i], work, &st);
             st.cases++;
             if (o.verbose)
-                printf("seed %llu: %s\n", (unsigned long long)cases[i].seed, cases[i].m.summary);
+                printf("seed %llu%s: %s\n", (unsigned long long)cases[i].seed,
+                       cases[i].fast ? " (fast)" : "", cases[i].m.summary);
         }
         double t2 = now();
         st.t_front += t2 - t1;
@@ -474,10 +512,11 @@ int main(int argc, char **argv)
     }
     for (int i = 0; i < st.n_reasons; i++)
         printf("difftest: unsupported x%d: %s\n", st.reason_n[i], st.reason[i]);
-    printf("difftest: %s: %d cases, %d compared on %d paths + interp, %d unsupported, %d mismatches, "
-           "%d failures; %.1f s (front end and interpreter %.1f s, cc and runs %.1f s)\n",
-           st.mismatches || st.failures ? "FAILED" : "passed", st.cases, st.compared, n_isas,
-           st.unsupported, st.mismatches, st.failures, now() - t0, st.t_front, st.t_build);
+    printf("difftest: %s: %d cases, %d compared on %d paths + interp (%d of them use fast kernels), "
+           "%d unsupported, %d mismatches, %d failures; %.1f s (front end and interpreter %.1f s, "
+           "cc and runs %.1f s)\n", st.mismatches || st.failures ? "FAILED" : "passed", st.cases,
+           st.compared, n_isas, st.fast, st.unsupported, st.mismatches, st.failures, now() - t0,
+           st.t_front, st.t_build);
     if (!o.keep)
         rmdir(work);
     else

@@ -13,12 +13,14 @@
  * constant, another value or a second graph input, a squeeze-excitation block
  * (GlobalAveragePool, 1x1 Conv, Sigmoid, Mul), Flatten then Gemm / MatMul, and
  * MatMul on 4-D values. Channel counts sit around the 16-lane vector block (1,
- * 3, 8, 15, 16, 17, 24, 31, 32, 33). Every value nobody reads becomes a graph
+ * 3, 8, 15, 16, 17, 24, 31, 32, 33, 48). Every value nobody reads becomes a graph
  * output. Parameters are kept valid by construction (the window fits the
  * padded input, pads below the pooling kernel, ...), and the work per model is
  * capped (about 4 M multiply-adds) so that one case takes milliseconds to run.
- * Weights are uniform with variance 1 / fan-in, so values stay of order one
- * through a chain.
+ * Half the models lean to what the fast kernels serve (convs of 16, 32 or 48
+ * output channels, chained with max pooling, resizing and elementwise ops, so
+ * that channel-blocked layouts form). Weights are uniform with variance
+ * 1 / fan-in, so values stay of order one through a chain.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -37,7 +39,8 @@
 #define MAX_COST 4000000      /* multiply-adds per model */
 #define MAX_ELEMS 65536       /* elements of one value */
 
-static const int chans[] = {1, 3, 8, 15, 16, 17, 24, 31, 32, 33};
+/* 16 and 32 twice: the fast conv wants m % 16 == 0 */
+static const int chans[] = {1, 3, 8, 15, 16, 16, 17, 24, 31, 32, 32, 33, 48};
 #define N_CHANS ((int)(sizeof chans / sizeof chans[0]))
 
 typedef struct Val {
@@ -54,6 +57,7 @@ typedef struct Gen {
     Val v[MAX_VALS];
     int nv, n_nodes, n_inits, n_inputs;
     int64_t cost;
+    bool blocky;               /* lean to what the fast kernels serve (channels % 16 == 0) */
     char *sum;                 /* summary being written */
     size_t sum_cap, sum_len;
 } Gen;
@@ -160,7 +164,8 @@ static Val *activation(Gen *g, Val *x)
     x->used = true;
     Val *y = new_val(g, x->rank, x->d);
     char in[64];
-    switch (pick(g, 8)) {
+    /* the fast conv's epilogues (Relu, Sigmoid, SiLU) are cases 0-2 */
+    switch (g->blocky && pick(g, 10) < 7 ? pick(g, 3) : pick(g, 8)) {
     case 0:
         node(g, "Relu", x->name, y);
         say(g, "+Relu");
@@ -308,6 +313,10 @@ static Val *conv(Gen *g, Val *x)
     }
     if (groups == 1)
         m = chans[pick(g, N_CHANS)];
+    if (g->blocky && pick(g, 4) != 0) {
+        groups = 1;
+        m = 16 * (1 + pick(g, 3));
+    }
     Win wh = window(g, h, 7, false, true), ww = pick(g, 3) ? window(g, w, 7, false, true) : wh;
     if (ww.dl * (ww.k - 1) + 1 > w + ww.pb + ww.pe)
         ww = window(g, w, 7, false, true);
@@ -731,6 +740,15 @@ static Val *step(Gen *g, Val *x)
         return r < 6 ? dense(g, x) : r < 8 ? activation(g, x) : binary(g, x);
     }
     int r = pick(g, 100);
+    if (g->blocky) {   /* conv chains with blocked pooling, resizing and elementwise ops */
+        if (r < 50) return conv(g, x);
+        if (r < 62) return pool(g, x, true);
+        if (r < 72) return resize(g, x);
+        if (r < 82) return binary(g, x);
+        if (r < 90) return activation(g, x);
+        if (r < 95) return concat(g, x);
+        r = pick(g, 100);
+    }
     if (r < 34) return conv(g, x);
     if (r < 40) return conv_transpose(g, x);
     if (r < 47) return pool(g, x, true);
@@ -754,8 +772,8 @@ void dt_generate(uint64_t seed, DtModel *m)
     g->b = mb_new(17);
     g->sum = m->summary;
     g->sum_cap = sizeof m->summary;
-    static const int in_chans[] = {1, 3, 3, 8, 15, 16, 17, 32};
-    int64_t d[4] = {pick(g, 6) == 0 ? 2 : 1, in_chans[pick(g, 8)], 1 + pick(g, 16), 1 + pick(g, 16)};
+    static const int in_chans[] = {1, 3, 3, 8, 15, 16, 16, 17, 32};
+    int64_t d[4] = {pick(g, 6) == 0 ? 2 : 1, in_chans[pick(g, 9)], 1 + pick(g, 16), 1 + pick(g, 16)};
     if (pick(g, 4) == 0)                         /* some square inputs, some larger */
         d[3] = d[2] = 4 + pick(g, 20);
     Val *x = new_val(g, 4, d);
@@ -764,7 +782,8 @@ void dt_generate(uint64_t seed, DtModel *m)
     mb_input(g->b, x->name, 1, 4, d, NULL);
     say(g, "x[%lld,%lld,%lld,%lld]", (long long)d[0], (long long)d[1], (long long)d[2],
         (long long)d[3]);
-    int steps = 1 + pick(g, 6), done = 0;
+    g->blocky = pick(g, 2);
+    int steps = 1 + pick(g, 6) + g->blocky, done = 0;
     for (int tries = 0; done < steps && tries < 40 && g->nv < MAX_VALS - 8 && g->b->g.n_node < 24 &&
                         g->n_inits < 24; tries++) {
         Val *from = x;
