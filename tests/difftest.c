@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -512,11 +513,18 @@ int main(int argc, char **argv)
     }
     for (int i = 0; i < st.n_reasons; i++)
         printf("difftest: unsupported x%d: %s\n", st.reason_n[i], st.reason[i]);
+    struct rusage self, kids;   /* CPU time: a figure that does not depend on the machine's load */
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &kids);
+    double cpu = (double)(self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec +
+                          kids.ru_stime.tv_sec) +
+                 1e-6 * (double)(self.ru_utime.tv_usec + self.ru_stime.tv_usec +
+                                 kids.ru_utime.tv_usec + kids.ru_stime.tv_usec);
     printf("difftest: %s: %d cases, %d compared on %d paths + interp (%d of them use fast kernels), "
            "%d unsupported, %d mismatches, %d failures; %.1f s (front end and interpreter %.1f s, "
-           "cc and runs %.1f s)\n", st.mismatches || st.failures ? "FAILED" : "passed", st.cases,
+           "cc and runs %.1f s; %.0f s of CPU)\n", st.mismatches || st.failures ? "FAILED" : "passed", st.cases,
            st.compared, n_isas, st.fast, st.unsupported, st.mismatches, st.failures, now() - t0,
-           st.t_front, st.t_build);
+           st.t_front, st.t_build, cpu);
     if (!o.keep)
         rmdir(work);
     else

@@ -2,7 +2,7 @@
 # The differential tester (tests/difftest.c, README "Fuzzing"): random valid
 # models through the real pipeline, the emitted C built for every vector path
 # the CPU has and compared with the reference interpreter.
-# - difftest_ci: 300 models from seed 1 (label difftest; about 2-3 min on 2 cores);
+# - difftest_ci: 250 models from seed 1 (label difftest);
 # - difftest_catches_planted_bug: the same tester with a compiler wrapper that
 #   breaks the AVX-512 multiply-add of the fast kernels (fuzz/difftest_break_cc.sh);
 #   it passes only when the tester reports a mismatch on that path.
@@ -18,9 +18,10 @@ if(CMAKE_C_COMPILER_ID STREQUAL "GNU")   # paths are bounded buffers; a cut one 
 endif()
 
 add_test(NAME difftest_ci
-         COMMAND difftest --seed 1 --cases 300 --batch 50 --jobs 2 --cc ${CMAKE_C_COMPILER}
+         COMMAND difftest --seed 1 --cases 250 --batch 50 --jobs 2 --cc ${CMAKE_C_COMPILER}
                  --save ${CMAKE_CURRENT_BINARY_DIR}/difftest-failures)
-set_tests_properties(difftest_ci PROPERTIES LABELS difftest TIMEOUT 900)
+# about 350 s of CPU (3 min on two idle cores); the time-out allows for a loaded machine
+set_tests_properties(difftest_ci PROPERTIES LABELS difftest TIMEOUT 2400)
 
 include(CheckCSourceRuns)
 check_c_source_runs("int main(void) { return !__builtin_cpu_supports(\"avx512f\"); }"
