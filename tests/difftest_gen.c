@@ -571,10 +571,9 @@ static Val *binary(Gen *g, Val *x)
     if (r < 5) {
         int64_t bd[4];
         int br;
-        int64_t n = x->d[0], c = x->rank == 4 ? x->d[1] : x->d[1];
+        int64_t n = x->d[0], c = x->d[1];
         if (x->rank == 2) {
-            static const int forms[] = {0, 1, 2, 3};
-            switch (forms[pick(g, 4)]) {
+            switch (pick(g, 4)) {
             case 0: br = 1; bd[0] = x->d[1]; what = "const[F]"; break;
             case 1: br = 2; bd[0] = 1; bd[1] = x->d[1]; what = "const[1,F]"; break;
             case 2: br = 0; what = "const[]"; break;
@@ -723,9 +722,7 @@ static Val *matmul4d(Gen *g, Val *x)
     char in[64], wb[16];
     snprintf(wb, sizeof wb, "%s", constant(g, 2, wd, -a, a));
     Val *y = new_val(g, 4, yd);
-    bool swap = false;
     snprintf(in, sizeof in, "%s,%s", x->name, wb);
-    (void)swap;
     node(g, "MatMul", in, y);
     say(g, " MatMul4d(%lld->%lld)", (long long)w, (long long)k);
     return y;
