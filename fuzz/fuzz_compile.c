@@ -10,9 +10,11 @@
  * what counts as a finding (abort()) besides a crash or a sanitizer report: an
  * ST_INTERNAL error (a pass left the IR invalid), a failure without a message,
  * an error line with a control byte, emitted text that differs between two
- * runs, emitted text with a byte that is not printable ASCII, a trigraph or a
- * line splice (model text must never reach the output raw), or an IR dump with
- * a byte that is not printable ASCII, or a dot file with a control byte.
+ * runs, a model-written line of emitted text with a byte that is not printable
+ * ASCII, a trigraph or a line splice (model text must never reach the output
+ * raw; the embedded runtime, matched against onnxc's copy, is exempt: see
+ * emitted_text.h), or an IR dump with a byte that is not printable ASCII, or a
+ * dot file with a control byte.
  *
  * Built with -fsanitize=fuzzer for libFuzzer (ONNXC_FUZZ), and without it into
  * fuzz_replay, which runs the same function on files (regression tests).
@@ -25,6 +27,7 @@
 #include <string.h>
 
 #include "codegen.h"
+#include "emitted_text.h"
 #include "onnx.h"
 #include "passes.h"
 #include "rt.h"
@@ -53,35 +56,16 @@ static void check_refusal(const Diag *d)
             finding("control byte in the error line", d);
 }
 
-/* Emitted text: printable ASCII and newlines only, no trigraph, no line splice.
- * Except the weight literals (codegen/emit_blob.c): between the data pragmas,
- * a line that starts with '"' holds weight bytes raw, every byte but NUL, CR
- * and LF allowed (model data, never model text); it must still end with its
- * closing quote (`"` or `"};`), and the trigraph and splice checks apply. */
-static void check_text(const char *s, size_t n)
+/* Emitted text: see emitted_text.h (the embedded runtime is ours; every other
+ * line is printable ASCII with no trigraph and no line splice). */
+static void check_text(const char *s, size_t n, const char *file)
 {
-    static const char begin[] = "#pragma GCC diagnostic push\n";
-    static const char end[] = "#pragma GCC diagnostic pop\n";
-    bool in_data = false, data_line = false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (i == 0 || s[i - 1] == '\n') {
-            if (strncmp(s + i, begin, n - i < sizeof begin - 1 ? n - i : sizeof begin - 1) == 0)
-                in_data = true;
-            if (strncmp(s + i, end, n - i < sizeof end - 1 ? n - i : sizeof end - 1) == 0)
-                in_data = false;
-            data_line = in_data && c == '"';
-        }
-        if (data_line && c == '\n' && s[i - 1] != '"' &&
-            !(i >= 4 && strncmp(s + i - 3, "\"};", 3) == 0))
-            finding("weight literal line without its closing quote", NULL);
-        if (data_line ? (c == 0 || c == '\r')
-                      : (c != '\n' && (c < 0x20 || c >= 0x7f)))
-            finding("non-printable byte in emitted code", NULL);
-        if (c == '?' && i + 1 < n && s[i + 1] == '?')
-            finding("\"??\" (trigraph start) in emitted code", NULL);
-        if (c == '\\' && i + 1 < n && s[i + 1] == '\n')
-            finding("line splice in emitted code", NULL);
+    int line = 0;
+    const char *why = fuzz_check_emitted(s, n, &line);
+    if (why) {
+        Diag d = {.code = ST_OK};
+        snprintf(d.msg, sizeof d.msg, "%s line %d", file, line);
+        finding(why, &d);
     }
 }
 
@@ -223,8 +207,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!b.ok || a.nc != b.nc || a.nh != b.nh || memcmp(a.c, b.c, a.nc) != 0 ||
             memcmp(a.h, b.h, a.nh) != 0)
             finding("emitted code differs between two runs", &d2);
-        check_text(a.c, a.nc);
-        check_text(a.h, a.nh);
+        check_text(a.c, a.nc, "fuzz_gen.c");
+        check_text(a.h, a.nh, "fuzz_gen.h");
         free(b.c);
         free(b.h);
         interpret(g);

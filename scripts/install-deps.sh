@@ -3,7 +3,8 @@
 # Installs the Debian 12 packages onnxc needs to build and test, if missing.
 # Run as root (or with sudo available). Torch is NOT needed: fixtures are committed.
 set -euo pipefail
-pkgs=(cmake make gcc clang libprotobuf-c-dev protobuf-c-compiler libcmocka-dev valgrind)
+pkgs=(cmake make gcc clang libprotobuf-c-dev protobuf-c-compiler libcmocka-dev valgrind
+      libclang-rt-14-dev)   # libFuzzer and the sanitizers for clang (fuzz/smoke.sh)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -27,7 +27,8 @@ echo "== clang build and tests (build-clang/)"
 CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONNXC_WERROR=ON
 cmake --build build-clang -j"$jobs"
 # the conformance run (minutes) is left to the gcc and sanitizer passes; the light
-# CNNs (minutes, hundreds of MB of weights) and the .deb check run in the gcc pass only
+# CNNs (minutes, hundreds of MB of weights) and the .deb check run in the gcc pass only,
+# the differential tester (minutes of C compiles of random models) in the gcc and clang passes
 ctest --test-dir build-clang --output-on-failure -j"$jobs" -LE 'conformance|light|package'
 
 if [ "${SKIP_SANITIZE:-0}" != 1 ]; then
@@ -35,5 +36,8 @@ if [ "${SKIP_SANITIZE:-0}" != 1 ]; then
   CC=gcc cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONNXC_WERROR=ON -DONNXC_SANITIZE=ON
   cmake --build build-asan -j"$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE 'light|package'
+    ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE 'light|package|difftest'
 fi
+
+# fuzz smoke test: 90 s of libFuzzer from the repository's seeds, fails on any finding (fuzz/smoke.sh)
+echo "== fuzz smoke test (build-fuzz/)" && bash fuzz/smoke.sh 90
