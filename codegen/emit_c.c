@@ -913,8 +913,8 @@ static void mark_files_and_weights(Emitter *e)
         case CG_FAST_REDUCE:
             e->need_file[FILE_VEC] = e->need_file[FILE_CONV_FAST] = true;
             break;
-        case CG_FAST_POOL:
-            e->need_file[FILE_POOL_BLOCKED] = true;
+        case CG_FAST_POOL:   /* pool_blocked.c is written on rt_vec.h */
+            e->need_file[FILE_VEC] = e->need_file[FILE_POOL_BLOCKED] = true;
             break;
         case CG_FAST_RESIZE:
             e->need_file[FILE_RESIZE] = true;
