@@ -269,6 +269,22 @@ static inline RT_UNUSED void rt_resize_interp_blk16_body(float *restrict y,
             for (ptrdiff_t cb = 0; cb < blocks; cb++) {
                 const float *xc = x + cb * p->ih * p->iw * 16;
                 float *yrow = y + ((cb * p->oh + oy) * p->ow + ox0) * 16;
+                if (nx == 2 && ny == 2) {   /* linear: the common case, unrolled */
+                    const float *r0 = xc + (ptrdiff_t)iy[0] * p->iw * 16;
+                    const float *r1 = xc + (ptrdiff_t)iy[1] * p->iw * 16;
+                    for (int i = 0; i < len; i++) {
+                        const float *a0 = r0 + (ptrdiff_t)ix[i][0] * 16;
+                        const float *a1 = r0 + (ptrdiff_t)ix[i][1] * 16;
+                        const float *b0 = r1 + (ptrdiff_t)ix[i][0] * 16;
+                        const float *b1 = r1 + (ptrdiff_t)ix[i][1] * 16;
+                        const float w0 = wx[i][0], w1 = wx[i][1];
+                        float *yo = yrow + i * 16;
+                        for (int l = 0; l < 16; l++)
+                            yo[l] = wy[0] * (w0 * a0[l] + w1 * a1[l]) +
+                                    wy[1] * (w0 * b0[l] + w1 * b1[l]);
+                    }
+                    continue;
+                }
                 for (int i = 0; i < len; i++) {
                     float acc[16] = {0};
                     for (int a = 0; a < ny; a++) {
