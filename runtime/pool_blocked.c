@@ -130,25 +130,26 @@ static RT_INLINE RT_UNUSED void rt_global_pool_blk16_body(float *restrict y,
         RtVec r;
         if (op == RT_POOL_MAX) {
             RtVec m0 = rt_v_set1(-INFINITY), m1 = m0;
-            ptrdiff_t i = 0;
-            for (; i + 2 <= hw; i += 2) {
-                m0 = rt_v_max(rt_v_load(xc + i * 16), m0);
-                m1 = rt_v_max(rt_v_load(xc + i * 16 + 16), m1);
+            for (ptrdiff_t i = 0; i < hw / 2; i++) {
+                m0 = rt_v_max(rt_v_load(xc + i * 32), m0);
+                m1 = rt_v_max(rt_v_load(xc + i * 32 + 16), m1);
             }
-            if (i < hw)
-                m0 = rt_v_max(rt_v_load(xc + i * 16), m0);
+            if (hw % 2)
+                m0 = rt_v_max(rt_v_load(xc + (hw - 1) * 16), m0);
             r = rt_v_max(m0, m1);
         } else {
             RtVec s0 = rt_v_zero(), s1 = s0, s2 = s0, s3 = s0;
-            ptrdiff_t i = 0;
-            for (; i + 4 <= hw; i += 4) {
-                s0 = rt_v_add(s0, rt_v_load(xc + i * 16));
-                s1 = rt_v_add(s1, rt_v_load(xc + i * 16 + 16));
-                s2 = rt_v_add(s2, rt_v_load(xc + i * 16 + 32));
-                s3 = rt_v_add(s3, rt_v_load(xc + i * 16 + 48));
+            /* (counted loops over quads, then the rest from its own base: gcc
+             * warns of undefined behaviour on a remainder loop that continues i) */
+            for (ptrdiff_t i = 0; i < hw / 4; i++) {
+                s0 = rt_v_add(s0, rt_v_load(xc + i * 64));
+                s1 = rt_v_add(s1, rt_v_load(xc + i * 64 + 16));
+                s2 = rt_v_add(s2, rt_v_load(xc + i * 64 + 32));
+                s3 = rt_v_add(s3, rt_v_load(xc + i * 64 + 48));
             }
-            for (; i < hw; i++)
-                s0 = rt_v_add(s0, rt_v_load(xc + i * 16));
+            const float *xr = xc + (hw - hw % 4) * 16;
+            for (ptrdiff_t i = 0; i < hw % 4; i++)
+                s0 = rt_v_add(s0, rt_v_load(xr + i * 16));
             r = rt_v_div(rt_v_add(rt_v_add(s0, s1), rt_v_add(s2, s3)), rt_v_set1((float)hw));
         }
         r = rt_v_act(act, r);
