@@ -57,26 +57,25 @@ static bool conv_common(const Graph *g, const Node *n, ConvGeom *q, char *why, s
     return true;
 }
 
-static bool conv_direct_accepts(const Graph *g, const Node *n, char *why, size_t size)
-{
-    ConvGeom q;
-    if (!conv_common(g, n, &q, why, size))
-        return false;
-    if (q.m % 16 != 0)
-        return refuse(why, size, "m %lld not a multiple of 16", (long long)q.m);
-    return true;
-}
-
+/* Few output channels over many input channels: the reduce kernel, whose
+ * vectors run along input channels. Other convs are not its shape class: it
+ * refuses them without a reason (the direct kernel is the faster one there). */
 static bool conv_reduce_accepts(const Graph *g, const Node *n, char *why, size_t size)
 {
     ConvGeom q;
     if (!conv_common(g, n, &q, why, size))
         return false;
-    if (q.m >= 16)
-        return refuse(why, size, "m %lld >= 16", (long long)q.m);
-    if (q.c % 16 != 0)
-        return refuse(why, size, "c %lld not a multiple of 16", (long long)q.c);
+    if (q.m >= 16 || q.c < 16) {
+        why[0] = '\0';
+        return false;
+    }
     return true;
+}
+
+static bool conv_direct_accepts(const Graph *g, const Node *n, char *why, size_t size)
+{
+    ConvGeom q;
+    return conv_common(g, n, &q, why, size);
 }
 
 static bool maxpool_accepts(const Graph *g, const Node *n, char *why, size_t size)
@@ -265,40 +264,44 @@ enum { NCHW = LAYOUT_BIT(LAYOUT_NCHW), BLK16 = LAYOUT_BIT(LAYOUT_BLK16) };
 
 /* In the order selection tries them; the reference entry comes last. */
 const KernelEntry ir_kernels[] = {
-    {KERNEL_CONV_DIRECT_BLK16, "conv_direct_blk16", 1, {OP_CONV}, conv_direct_accepts,
-     1, NCHW | BLK16, NCHW | BLK16, false, true, {"rt_vec.h", "conv_fast.c"}},
+    /* id, name, ops, predicate, data inputs, reads, writes, same layout,
+     * padded blk16, packs weights, files */
     {KERNEL_CONV_REDUCE_BLK16, "conv_reduce_blk16", 1, {OP_CONV}, conv_reduce_accepts,
-     1, BLK16, NCHW, false, true, {"rt_vec.h", "conv_fast.c"}},
+     1, BLK16, NCHW, false, true, true, {"rt_vec.h", "conv_fast.c"}},
+    {KERNEL_CONV_DIRECT_BLK16, "conv_direct_blk16", 1, {OP_CONV}, conv_direct_accepts,
+     1, NCHW | BLK16, NCHW | BLK16, false, true, true, {"rt_vec.h", "conv_fast.c"}},
     {KERNEL_MAXPOOL_BLK16, "maxpool_blk16", 1, {OP_MAXPOOL}, maxpool_accepts,
-     1, BLK16, BLK16, true, false, {"rt_vec.h", "pool_blocked.c"}},
+     1, BLK16, BLK16, true, true, false, {"rt_vec.h", "pool_blocked.c"}},
     {KERNEL_RESIZE_NEAREST_BLK16, "resize_nearest_blk16", 2, {OP_RESIZE, OP_UPSAMPLE},
-     resize_nearest_accepts, 1, BLK16, BLK16, true, false, {"resize.c", NULL}},
+     resize_nearest_accepts, 1, BLK16, BLK16, true, true, false, {"resize.c", NULL}},
     /* ---- ops: blk16 kernels around the convs; the blk16-only ones come
      * before the flat loops, which serve NCHW (and keep pad lanes 0 only for
      * ops that map 0 to 0) ---- */
     {KERNEL_AVGPOOL_BLK16, "avgpool_blk16", 1, {OP_AVERAGEPOOL}, avgpool_accepts,
-     1, BLK16, BLK16, true, false, {"rt_vec.h", "pool_blocked.c"}},
+     1, BLK16, BLK16, true, true, false, {"rt_vec.h", "pool_blocked.c"}},
     {KERNEL_GLOBAL_POOL_BLK16, "global_pool_blk16", 4,
      {OP_GLOBAL_AVERAGEPOOL, OP_GLOBAL_MAXPOOL, OP_REDUCE_MEAN, OP_REDUCE_MAX},
-     global_pool_accepts, 1, BLK16, NCHW | BLK16, false, false, {"rt_vec.h", "pool_blocked.c"}},
+     global_pool_accepts, 1, BLK16, NCHW | BLK16, false, true, false, {"rt_vec.h", "pool_blocked.c"}},
     {KERNEL_CONCAT_BLK16, "concat_blk16", 1, {OP_CONCAT}, concat_accepts,
-     IR_MAX_INPUTS, BLK16, BLK16, true, false, {"rt_vec.h", "blocked_ops.c"}},
+     IR_MAX_INPUTS, BLK16, BLK16, true, true, false, {"rt_vec.h", "blocked_ops.c"}},
     {KERNEL_BINARY_BLK16, "binary_blk16", 4, {OP_ADD, OP_SUB, OP_MUL, OP_DIV},
-     binary_blk16_accepts, 2, BLK16, BLK16, true, false, {"rt_vec.h", "blocked_ops.c"}},
+     binary_blk16_accepts, 2, BLK16, BLK16, true, true, false, {"rt_vec.h", "blocked_ops.c"}},
     {KERNEL_BINARY_CHAN_BLK16, "binary_chan_blk16", 4, {OP_ADD, OP_SUB, OP_MUL, OP_DIV},
-     binary_chan_accepts, 1, BLK16, BLK16, true, false, {"rt_vec.h", "blocked_ops.c"}},
+     binary_chan_accepts, 1, BLK16, BLK16, true, true, false, {"rt_vec.h", "blocked_ops.c"}},
     {KERNEL_UNARY_BLK16, "unary_blk16", 7,
      {OP_RELU, OP_SIGMOID, OP_TANH, OP_LEAKY_RELU, OP_CLIP, OP_HARD_SIGMOID, OP_HARD_SWISH},
-     unary_blk16_accepts, 1, BLK16, BLK16, true, false, {"rt_vec.h", "blocked_ops.c"}},
+     unary_blk16_accepts, 1, BLK16, BLK16, true, true, false, {"rt_vec.h", "blocked_ops.c"}},
     {KERNEL_RESIZE_INTERP_BLK16, "resize_interp_blk16", 2, {OP_RESIZE, OP_UPSAMPLE},
-     resize_interp_accepts, 1, BLK16, BLK16, true, false, {"resize.c", NULL}},
+     resize_interp_accepts, 1, BLK16, BLK16, true, true, false, {"resize.c", NULL}},
     /* ---- end of the ops block ---- */
-    /* flat loops over same-shape operands: the order of the elements does not matter */
+    /* flat loops over same-shape operands: the order of the elements does not
+     * matter, but padding lanes would be counted (and 0/0, sigmoid(0) are not 0) */
     {KERNEL_BINARY_FLAT, "binary_flat", 4, {OP_ADD, OP_SUB, OP_MUL, OP_DIV}, binary_flat_accepts,
-     2, NCHW | BLK16, NCHW | BLK16, true, false, {"binary.c", NULL}},
+     2, NCHW | BLK16, NCHW | BLK16, true, false, false, {"binary.c", NULL}},
     {KERNEL_UNARY_FLAT, "unary_flat", 2, {OP_RELU, OP_SIGMOID}, unary_flat_accepts,
-     1, NCHW | BLK16, NCHW | BLK16, true, false, {"unary.c", NULL}},
-    {KERNEL_REFERENCE, "reference", 0, {OP_CONV}, NULL, 0, NCHW, NCHW, false, false, {NULL, NULL}},
+     1, NCHW | BLK16, NCHW | BLK16, true, false, false, {"unary.c", NULL}},
+    {KERNEL_REFERENCE, "reference", 0, {OP_CONV}, NULL, 0, NCHW, NCHW, false, false, false,
+     {NULL, NULL}},
 };
 const int ir_n_kernels = (int)ARRAY_LEN(ir_kernels);
 
