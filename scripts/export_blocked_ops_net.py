@@ -15,8 +15,11 @@ Seeded and single-threaded: two runs write byte-identical data files.
                    x * HardSigmoid(x) -> Tanh -> GlobalAveragePool -> Flatten
                    -> Gemm; 1x3x32x32, opset 14
 
-Outputs: tests/models/blocked_ops_net.onnx (input "x", output "y", symbolic
-batch) and tests/data/blocked_ops_net/{input,output}_b{1,4}.{f32,pb} +
+  blocked_ops_odd  the same with 24, 17 (Concat 24 + 17 = 41), 24 and 17
+                   channels: partial last blocks everywhere
+
+Outputs, per NAME: tests/models/NAME.onnx (input "x", output "y", symbolic
+batch) and tests/data/NAME/{input,output}_b{1,4}.{f32,pb} +
 meta.txt, as scripts/export_basic_unet.py writes them.
 
 usage: export_blocked_ops_net.py ROOT   (the repository root)
@@ -52,23 +55,23 @@ class BlockedOpsNet(nn.Module):
     tensors can stay blk16 between the convs; the channel shuffle sits
     between two convs (its rank-5 Reshape has no blocked kernel)."""
 
-    def __init__(self):
+    def __init__(self, c=32, b=16, m=32, h=16):
         super().__init__()
-        self.stem = nn.Conv2d(3, 32, 3, padding=1)
-        self.se = SE(32, 8)
+        self.stem = nn.Conv2d(3, c, 3, padding=1)
+        self.se = SE(c, 8)
         self.pool = nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True, count_include_pad=False)
-        self.branch = nn.Conv2d(32, 16, 1)
-        self.shift = nn.Parameter(torch.randn(1, 48, 1, 1) * 0.1)
-        self.mid = nn.Conv2d(48, 32, 3, padding=1)
-        self.mix = nn.Conv2d(32, 32, 1)
-        self.head = nn.Conv2d(32, 16, 1)
-        self.fc = nn.Linear(16, 10)
+        self.branch = nn.Conv2d(c, b, 1)
+        self.shift = nn.Parameter(torch.randn(1, c + b, 1, 1) * 0.1)
+        self.mid = nn.Conv2d(c + b, m, 3, padding=1)
+        self.mix = nn.Conv2d(m, m, 1)
+        self.head = nn.Conv2d(m, h, 1)
+        self.fc = nn.Linear(h, 10)
 
     def forward(self, x):
         x = F.relu(self.stem(x))
         x = F.hardswish(self.se(x))
         x = self.pool(x)                                  # 17x17
-        x = torch.cat([x, F.relu(self.branch(x))], 1)     # 32 + 16 = 48
+        x = torch.cat([x, F.relu(self.branch(x))], 1)     # c + b
         x = F.leaky_relu((x + self.shift) * 0.5, 0.1)
         x = F.interpolate(x, scale_factor=2.0, mode="bilinear", align_corners=False)
         x = F.relu(self.mid(x))
@@ -92,15 +95,10 @@ def write_tensor(data_dir, stem, name, t, meta):
     meta.append(stem + ".f32 " + " ".join(str(d) for d in arr.shape))
 
 
-def main(argv):
-    if len(argv) != 1:
-        sys.exit(__doc__)
-    root = argv[0]
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
-    torch.manual_seed(11)
-    name, shape = "blocked_ops_net", (3, 32, 32)
-    model = BlockedOpsNet().eval()
+def export(root, name, model, seed):
+    shape = (3, 32, 32)
+    torch.manual_seed(seed)
+    model = model().eval()
     out = os.path.join(root, "tests", "models", name + ".onnx")
     data_dir = os.path.join(root, "tests", "data", name)
     os.makedirs(data_dir, exist_ok=True)
@@ -116,7 +114,7 @@ def main(argv):
                "GlobalAveragePool", "Transpose", "HardSigmoid", "Tanh", "LeakyRelu"):
         if not ops[op]:
             sys.exit("%s: expected a %s node in the export" % (name, op))
-    gen = torch.Generator().manual_seed(1011)
+    gen = torch.Generator().manual_seed(1000 + seed)
     meta = []
     for tag, n in (("b1", 1), ("b4", 4)):
         x = torch.randn((n,) + shape, generator=gen)
@@ -126,6 +124,18 @@ def main(argv):
         write_tensor(data_dir, "output_" + tag, "y", y, meta)
     with open(os.path.join(data_dir, "meta.txt"), "w") as f:
         f.write("\n".join(meta) + "\n")
+
+
+def main(argv):
+    if len(argv) != 1:
+        sys.exit(__doc__)
+    root = argv[0]
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+    export(root, "blocked_ops_net", BlockedOpsNet, 11)
+    # channel counts that pad the last block: 24 + 17 = 41 (a lane-shifting
+    # Concat), 24 and 17 between the other ops
+    export(root, "blocked_ops_odd", lambda: BlockedOpsNet(c=24, b=17, m=24, h=17), 12)
     return 0
 
 

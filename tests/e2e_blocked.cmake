@@ -2,7 +2,8 @@
 # End-to-end tests of the blk16 kernels around the convs on
 # tests/models/blocked_ops_net.onnx (SE block, HardSwish, AveragePool, Concat,
 # broadcasting Add/Mul, LeakyRelu, bilinear Resize, MaxPool, HardSigmoid, Tanh,
-# GlobalAveragePool; scripts/FIXTURES.md). codegen.cmake emits it and tests the
+# GlobalAveragePool; scripts/FIXTURES.md) and blocked_ops_odd (the same with
+# channel counts 24, 17, 41: partial last blocks, a lane-shifting Concat). codegen.cmake emits it and tests the
 # default build (the portable path) against torch; here the same emitted files
 # are built again with AVX2 + FMA and with AVX-512F (skipped when the CPU lacks
 # the ISA) and compared with torch, and each build is compared with the
@@ -21,9 +22,10 @@ if(ONNXC_HAVE_MAVX512)
   list(APPEND blk_isas "avx512=-mavx512f -mavx2 -mfma")
 endif()
 
-set(data ${CMAKE_CURRENT_SOURCE_DIR}/data/blocked_ops_net)
+foreach(model blocked_ops_net blocked_ops_odd)
+set(data ${CMAKE_CURRENT_SOURCE_DIR}/data/${model})
 foreach(batch 1 4)
-  set(name blocked_ops_net_b${batch})
+  set(name ${model}_b${batch})
   if(NOT TARGET e2e_${name})
     continue()
   endif()
@@ -45,11 +47,12 @@ foreach(batch 1 4)
       add_test(NAME ${exe} COMMAND ${exe} ${data}/input_b${batch}.f32 ${data}/output_b${batch}.f32)
       set_tests_properties(${exe} PROPERTIES SKIP_RETURN_CODE 77)
     endif()
-    add_test(NAME e2e_blocked_interp_vs_emitted_b${batch}_${isa}
+    add_test(NAME e2e_${model}_interp_vs_emitted_b${batch}_${isa}
              COMMAND ${CMAKE_COMMAND} -DONNXC=$<TARGET_FILE:onnxc>
-                     -DMODEL=${CMAKE_CURRENT_SOURCE_DIR}/models/blocked_ops_net.onnx
+                     -DMODEL=${CMAKE_CURRENT_SOURCE_DIR}/models/${model}.onnx
                      -DINPUT=${data}/input_b${batch} -DDRIVER=$<TARGET_FILE:${exe}>
-                     -DOUT=${ONNXC_E2E_DIR}/blocked_interp_b${batch}_${isa}.pb
+                     -DOUT=${ONNXC_E2E_DIR}/${model}_interp_b${batch}_${isa}.pb
                      -P ${CMAKE_CURRENT_SOURCE_DIR}/e2e/interp_vs_emitted.cmake)
   endforeach()
+endforeach()
 endforeach()
