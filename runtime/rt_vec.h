@@ -35,8 +35,8 @@
 #else
 #define RT_INLINE inline
 #endif
-#if defined(__GNUC__) && !defined(__clang__) && \
-    (defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__)))
+/* (one line: emitted code has no line splices, see fuzz/fuzz_compile.c) */
+#if defined(__GNUC__) && !defined(__clang__) && (defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__)))
 #define RT_UNROLL _Pragma("GCC unroll 32")
 #else
 #define RT_UNROLL   /* clang: see README "Speed" (its full unrolling of the tile is slower) */
