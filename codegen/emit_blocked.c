@@ -97,9 +97,9 @@ bool cg_blocked_emit_body(const Graph *g, const Node *n, const char *const *x, c
     case KERNEL_GLOBAL_POOL_BLK16: {
         bool max = n->op == OP_GLOBAL_MAXPOOL || n->op == OP_REDUCE_MAX;
         fprintf(c, "    rt_global_pool_blk16_body(%s, %s, %" PRId64 ", %" PRId64 ", %" PRId64
-                   ", %s, %d, %s);\n",
+                   ", %s, %d, %d, %s);\n",
                 y, x[0], bn, bc, hw, max ? "RT_POOL_MAX" : "RT_POOL_AVG",
-                out->layout == LAYOUT_BLK16, cg_act_const(n->act));
+                in0->layout == LAYOUT_BLK16, out->layout == LAYOUT_BLK16, cg_act_const(n->act));
         return true;
     }
     case KERNEL_CONCAT_BLK16: {

@@ -113,22 +113,46 @@ RT_API RT_UNUSED void rt_avgpool2d_blk16_f32(float *restrict y, const float *res
     rt_avgpool2d_blk16_body(y, x, p, pb, pr, count_include_pad);
 }
 
-/* x (n,C16,hw,16) -> the mean (op RT_POOL_AVG) or max (RT_POOL_MAX) over hw
- * of every channel: y (n,C16,1,1,16) blk16 when y_blocked, else NCHW
- * (n,c,1,1); act fused. Four accumulators break the dependency chain of the
- * adds (and make the float sum a little more accurate). */
+/* The mean or max over hw of one NCHW plane x, 16 values at a time. */
+static RT_INLINE RT_UNUSED float rt_global_pool_plane(const float *x, ptrdiff_t hw, int op)
+{
+    RtVec v = op == RT_POOL_MAX ? rt_v_set1(-INFINITY) : rt_v_zero();
+    for (ptrdiff_t i = 0; i < hw / 16; i++)
+        v = op == RT_POOL_MAX ? rt_v_max(rt_v_load(x + i * 16), v)
+                              : rt_v_add(v, rt_v_load(x + i * 16));
+    float t[16], r = op == RT_POOL_MAX ? -INFINITY : 0.0f;
+    rt_v_store(t, v);
+    for (int l = 0; l < 16; l++)
+        r = op == RT_POOL_MAX ? (t[l] > r ? t[l] : r) : r + t[l];
+    for (ptrdiff_t i = hw - hw % 16; i < hw; i++)
+        r = op == RT_POOL_MAX ? (x[i] > r ? x[i] : r) : r + x[i];
+    return op == RT_POOL_MAX ? r : r / (float)hw;
+}
+
+/* x (n,C16,hw,16) blk16 when x_blocked, else NCHW (n,c,hw) -> the mean (op
+ * RT_POOL_AVG) or max (RT_POOL_MAX) over hw of every channel: y
+ * (n,C16,1,1,16) blk16 when y_blocked, else NCHW (n,c,1,1); act fused. Every
+ * combination of layouts, so that selection can give the output the layout
+ * its consumers want whatever the input's (Flatten wants NCHW). On blk16 four
+ * accumulators break the dependency chain of the adds (and make the float sum
+ * a little more accurate). */
 static RT_INLINE RT_UNUSED void rt_global_pool_blk16_body(float *restrict y,
                                                           const float *restrict x, int n, int c,
-                                                          ptrdiff_t hw, int op, int y_blocked,
-                                                          int act)
+                                                          ptrdiff_t hw, int op, int x_blocked,
+                                                          int y_blocked, int act)
 {
     const int c16 = (c + 15) / 16;
     for (ptrdiff_t nb = 0; nb < (ptrdiff_t)n * c16; nb++) {
         const int cb = (int)(nb % c16);
         const int valid = rt_blk_valid(c, cb);
-        const float *xc = x + nb * hw * 16;
+        const float *xc = x_blocked ? x + nb * hw * 16 : x;
         RtVec r;
-        if (op == RT_POOL_MAX) {
+        if (!x_blocked) {
+            float t[16] = {0};
+            for (int l = 0; l < valid; l++)
+                t[l] = rt_global_pool_plane(x + ((nb / c16) * c + cb * 16 + l) * hw, hw, op);
+            r = rt_v_load(t);
+        } else if (op == RT_POOL_MAX) {
             RtVec m0 = rt_v_set1(-INFINITY), m1 = m0;
             for (ptrdiff_t i = 0; i < hw / 2; i++) {
                 m0 = rt_v_max(rt_v_load(xc + i * 32), m0);
@@ -164,8 +188,8 @@ static RT_INLINE RT_UNUSED void rt_global_pool_blk16_body(float *restrict y,
 }
 
 RT_API RT_UNUSED void rt_global_pool_blk16_f32(float *restrict y, const float *restrict x, int n,
-                                               int c, long long hw, int op, int y_blocked,
-                                               int act)
+                                               int c, long long hw, int op, int x_blocked,
+                                               int y_blocked, int act)
 {
-    rt_global_pool_blk16_body(y, x, n, c, (ptrdiff_t)hw, op, y_blocked, act);
+    rt_global_pool_blk16_body(y, x, n, c, (ptrdiff_t)hw, op, x_blocked, y_blocked, act);
 }

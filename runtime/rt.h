@@ -145,10 +145,10 @@ void rt_unary_blk16_f32(float *y, const float *x, int n, int c, long long hw, in
 /* AveragePool as rt_avgpool2d_f32 on blk16 (p->m == p->c, any c). */
 void rt_avgpool2d_blk16_f32(float *restrict y, const float *restrict x, const RtConvParams *p,
                             int pb, int pr, int count_include_pad);
-/* x (n,c,hw) blk16 -> mean (RT_POOL_AVG) or max (RT_POOL_MAX) over hw: y blk16
- * (n,c,1,1) when y_blocked, else NCHW (n,c,1,1); act fused. */
+/* x (n,c,hw) blk16 (x_blocked) or NCHW -> mean (RT_POOL_AVG) or max (RT_POOL_MAX)
+ * over hw: y blk16 (n,c,1,1) when y_blocked, else NCHW (n,c,1,1); act fused. */
 void rt_global_pool_blk16_f32(float *restrict y, const float *restrict x, int n, int c,
-                              long long hw, int op, int y_blocked, int act);
+                              long long hw, int op, int x_blocked, int y_blocked, int act);
 /* Linear / cubic Resize as rt_resize_interp_f32 on blk16: at most 4 taps per
  * axis (no antialiased downscale), no tf_crop_and_resize. */
 void rt_resize_interp_blk16_f32(float *restrict y, const float *restrict x,

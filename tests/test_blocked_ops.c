@@ -390,8 +390,8 @@ static void test_pool(void **state)
         }
 }
 
-/* Global average / max pooling (and ReduceMean / ReduceMax over H, W) to both
- * output layouts, against the reference pools with the kernel the whole image;
+/* Global average / max pooling (and ReduceMean / ReduceMax over H, W) from
+ * both input layouts to both output layouts, against the reference pools with the kernel the whole image;
  * sizes past the 4-way unroll, and 56 x 56 (a long float sum). */
 static void test_global_pool(void **state)
 {
@@ -415,10 +415,15 @@ static void test_global_pool(void **state)
                     rt_maxpool2d_f32(want, x, &p);
                 float *xb = to_blk(x, n, c, (long long)h * w);
                 float *yb = new_nans(blk_size(n, c, 1)), *y = new_nans((size_t)n * c);
-                rt_global_pool_blk16_f32(yb, xb, n, c, (long long)h * w, op, 1, act);
-                check_blk(yb, want, n, c, 1, 1e-6f, 1e-5f, "global pool blk16");
-                rt_global_pool_blk16_f32(y, xb, n, c, (long long)h * w, op, 0, act);
-                check_close(y, want, (size_t)n * c, 1e-6f, 1e-5f, "global pool nchw");
+                for (int xbl = 0; xbl < 2; xbl++) {   /* input blk16 or NCHW */
+                    const float *in = xbl ? xb : x;
+                    rt_global_pool_blk16_f32(yb, in, n, c, (long long)h * w, op, xbl, 1, act);
+                    check_blk(yb, want, n, c, 1, 1e-6f, 1e-5f, "global pool blk16");
+                    for (size_t i = 0; i < (size_t)n * c; i++)
+                        y[i] = NAN;
+                    rt_global_pool_blk16_f32(y, in, n, c, (long long)h * w, op, xbl, 0, act);
+                    check_close(y, want, (size_t)n * c, 1e-6f, 1e-5f, "global pool nchw");
+                }
                 free(x), free(want), free(xb), free(yb), free(y);
             }
 }
