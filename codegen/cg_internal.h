@@ -102,6 +102,15 @@ bool cg_fast_emit_weights(const Graph *g, FILE *c, Diag *d);
 /* Writes the kernel call of node i (after its params `p`), in the layouts
  * recorded on its tensors; false when cg_fast_kernel(node i) is false. */
 bool cg_fast_emit_call(const Graph *g, int i, bool has_bias, FILE *c);
+/* ---- emit_blocked.c: the blk16 kernels around the convs (ops) ---- */
+/* True when node n's kernel is one of emit_blocked.c's (pooling, Concat,
+ * elementwise on blk16); cg_fast_kernel is true for them too. */
+bool cg_blocked_kernel(const Node *n);
+/* Writes the body of node n's function: x[k] is the C name of input k (the
+ * data inputs it reads), y of output 0. False with d filled on a geometry error. */
+bool cg_blocked_emit_body(const Graph *g, const Node *n, const char *const *x, const char *y,
+                          FILE *c, Diag *d);
+/* ---- end of emit_blocked.c ---- */
 
 /* ---- emit_blob.c: constant data as string literals (see emit_blob.c) ---- */
 

@@ -43,7 +43,8 @@ static const char *const kernel_files[] = {"conv.c", "maxpool.c", "resize.c", "b
                                            "unary.c", "copy.c", "avgpool.c",
                                            "conv_transpose.c", "norm.c", "matmul.c",
                                            "reduce.c", "window3d.c", "rt_vec.h",
-                                           "conv_fast.c", "pool_blocked.c", "typed.c"};
+                                           "conv_fast.c", "pool_blocked.c", "typed.c",
+                                           "blocked_ops.c"};
 /* The typed kernels; the fast kernels' files come from their ir_kernels entry
  * (rt_vec.h precedes its users in the order above). */
 enum { FILE_TYPED = 15 };
@@ -637,6 +638,26 @@ static bool fn_writes(const Emitter *e, int i, int k)
                                        : cg_op_writes_output(n, k);
 }
 
+/* The body of an emit_ops.c node on a blk16 kernel (emit_blocked.c): inputs
+ * x<K>, output y0; the kernel applies the fused activation itself. */
+static bool emit_blocked_fn(Emitter *e, const Node *n, FILE *c)
+{
+    char (*names)[16] = calloc((size_t)n->n_in + 1, sizeof *names);
+    const char **xs = calloc((size_t)n->n_in + 1, sizeof *xs);
+    bool ok = names && xs;
+    for (int k = 0; ok && k < n->n_in; k++) {
+        snprintf(names[k], sizeof names[k], "x%d", k);
+        xs[k] = names[k];
+    }
+    ok = ok ? cg_blocked_emit_body(e->g, n, xs, "y0", c, e->d)
+            : diag_fail(e->d, ST_NOMEM, n, "out of memory");
+    free(names);
+    free(xs);
+    if (ok)
+        fputs("}\n", c);
+    return ok;
+}
+
 /* A node of emit_ops.c or a typed node: x<K> for the inputs it passes, y<K>
  * for its outputs (const float * / float *, or const void * / void * when typed). */
 static bool emit_op_fn(Emitter *e, int i, FILE *c)
@@ -670,6 +691,8 @@ static bool emit_op_fn(Emitter *e, int i, FILE *c)
             first = false;
         }
     fputs(")\n{\n", c);
+    if (!typed && cg_blocked_kernel(n))
+        return emit_blocked_fn(e, n, c);
     bool act_done = false;
     if (typed ? !cg_emit_typed_body(e->g, n, e->uses, c, e->d)
               : !cg_emit_op_body(e->g, n, &act_done, c, e->d))
@@ -708,8 +731,15 @@ static bool emit_node_fn(Emitter *e, int i, FILE *c)
             fprintf(c, "const float *%s, ", ni->role[k]);
     fputs("float *y)\n{\n", c);
     const Tensor *x = &e->g->tensors[ni->arg[0]];
+    if (cg_blocked_kernel(n)) {   /* emit_blocked.c: Add/Sub/Mul/Div, Relu, Sigmoid */
+        const char *xs[3] = {ni->role[0], ni->role[1], ni->role[2]};
+        if (!cg_blocked_emit_body(e->g, n, xs, "y", c, e->d))
+            return false;
+        fputs("}\n", c);
+        return true;
+    }
     if (cg_fast_kernel(n)) {
-        bool ok = n->kernel == KERNEL_RESIZE_NEAREST_BLK16
+        bool ok = n->kernel == KERNEL_RESIZE_NEAREST_BLK16 || n->kernel == KERNEL_RESIZE_INTERP_BLK16
                       ? emit_resize_params(e, n, c)
                       : emit_conv_params(e, n, n->kernel == KERNEL_MAXPOOL_BLK16, c);
         if (!ok)

@@ -18,7 +18,8 @@
 bool cg_fast_kernel(const Node *n)
 {
     return n->kernel == KERNEL_CONV_DIRECT_BLK16 || n->kernel == KERNEL_CONV_REDUCE_BLK16 ||
-           n->kernel == KERNEL_MAXPOOL_BLK16 || n->kernel == KERNEL_RESIZE_NEAREST_BLK16;
+           n->kernel == KERNEL_MAXPOOL_BLK16 || n->kernel == KERNEL_RESIZE_NEAREST_BLK16 ||
+           n->kernel == KERNEL_RESIZE_INTERP_BLK16 || cg_blocked_kernel(n);
 }
 
 const char *cg_fast_act_const(Act a)
@@ -95,6 +96,15 @@ bool cg_fast_emit_call(const Graph *g, int i, bool has_bias, FILE *c)
     case KERNEL_RESIZE_NEAREST_BLK16:
         fputs("    rt_resize_nearest_blocked_f32(y, x, &p);\n", c);
         return true;
+    case KERNEL_RESIZE_INTERP_BLK16:
+        fputs("    rt_resize_interp_blk16_body(y, x, &p);\n", c);
+        return true;
+    case KERNEL_AVGPOOL_BLK16:      /* ops: emit_blocked.c */
+    case KERNEL_GLOBAL_POOL_BLK16:
+    case KERNEL_CONCAT_BLK16:
+    case KERNEL_BINARY_BLK16:
+    case KERNEL_BINARY_CHAN_BLK16:
+    case KERNEL_UNARY_BLK16:
     case KERNEL_REFERENCE:
     case KERNEL_BINARY_FLAT:
     case KERNEL_UNARY_FLAT:

@@ -545,10 +545,20 @@ typedef enum KernelId {
     KERNEL_RESIZE_NEAREST_BLK16,   /* rt_resize_nearest_blocked_f32 */
     KERNEL_BINARY_FLAT,            /* rt_binary_f32 on same-shape operands: any one layout */
     KERNEL_UNARY_FLAT,             /* rt_unary_f32: any layout */
+    /* ---- ops: blk16 kernels around the convs (runtime/blocked_ops.c, pool_blocked.c,
+     * resize.c; emitted by codegen/emit_blocked.c) ---- */
+    KERNEL_AVGPOOL_BLK16,          /* rt_avgpool2d_blk16_body */
+    KERNEL_GLOBAL_POOL_BLK16,      /* rt_global_pool_blk16_body: GAP, GMP, ReduceMean/Max over H, W */
+    KERNEL_CONCAT_BLK16,           /* rt_concat_blk16_body, once per input */
+    KERNEL_BINARY_BLK16,           /* rt_binary_blk16_body: same shape, pad lanes kept 0 */
+    KERNEL_BINARY_CHAN_BLK16,      /* rt_binary_chan_blk16_body: B per channel or scalar */
+    KERNEL_UNARY_BLK16,            /* rt_unary_blk16_body: the activations on 16 lanes */
+    KERNEL_RESIZE_INTERP_BLK16,    /* rt_resize_interp_blk16_body: linear / cubic */
+    /* ---- end of the ops block ---- */
     KERNEL_COUNT_
 } KernelId;
 
-#define KERNEL_MAX_OPS 4
+#define KERNEL_MAX_OPS 8
 typedef struct KernelEntry {
     KernelId id;
     const char *name;              /* "conv_direct_blk16": what it computes, shape class, layout */

@@ -141,6 +141,127 @@ static bool unary_flat_accepts(const Graph *g, const Node *n, char *why, size_t 
     return true;
 }
 
+/* ---- ops: the predicates of the blk16 kernels around the convs ---- */
+
+/* Input 0 a rank-4 f32 tensor, output 0 present, all f32, fused act on 16 lanes. */
+static bool blk_common(const Graph *g, const Node *n, char *why, size_t size)
+{
+    if (n->n_in < 1 || n->in[0] < 0 || n->n_out < 1 || n->out[0] < 0)
+        return refuse(why, size, "no operand", 0);
+    if (g->tensors[n->in[0]].rank != 4)
+        return refuse(why, size, "rank %lld input", (long long)g->tensors[n->in[0]].rank);
+    if (!ir_node_is_f32(g, n, NULL))
+        return refuse(why, size, "not f32", 0);
+    if (!vector_act(n->act)) {
+        snprintf(why, size, "act %s has no fast epilogue", act_name(n->act));
+        return false;
+    }
+    return true;
+}
+
+static bool avgpool_accepts(const Graph *g, const Node *n, char *why, size_t size)
+{
+    ConvGeom q;
+    Diag scratch = {0};
+    if (!blk_common(g, n, why, size))
+        return false;
+    if (!ir_pool_geom(g, n, &q, &scratch))
+        return refuse(why, size, "geometry unknown", 0);
+    return true;
+}
+
+/* GlobalAveragePool, GlobalMaxPool, and ReduceMean / ReduceMax over exactly
+ * axes 2 and 3 (keepdims or not: (n, c) NCHW is (n, c, 1, 1) NCHW). */
+static bool global_pool_accepts(const Graph *g, const Node *n, char *why, size_t size)
+{
+    if (!blk_common(g, n, why, size))
+        return false;
+    if (n->op != OP_REDUCE_MEAN && n->op != OP_REDUCE_MAX)
+        return true;
+    ReduceGeom r;
+    bool known = false;
+    Diag scratch = {0};
+    if (!ir_reduce_geom(g, n, &r, &known, &scratch) || !known || r.noop)
+        return refuse(why, size, "axes unknown", 0);
+    const int o = IR_MAX_RANK - 4;
+    if (r.ys[o] == 0 || r.ys[o + 1] == 0 || r.ys[o + 2] != 0 || r.ys[o + 3] != 0)
+        return refuse(why, size, "axes not {2, 3}", 0);
+    return true;
+}
+
+static bool concat_accepts(const Graph *g, const Node *n, char *why, size_t size)
+{
+    int64_t axis = 0;
+    Diag scratch = {0};
+    if (!blk_common(g, n, why, size))
+        return false;
+    if (!ir_attr_int(n, "axis", 0, &axis, &scratch) || (axis != 1 && axis != -3))
+        return refuse(why, size, "axis %lld != 1", (long long)axis);
+    for (int k = 0; k < n->n_in; k++)
+        if (n->in[k] < 0 || g->tensors[n->in[k]].rank != 4)
+            return refuse(why, size, "input %lld not rank 4", (long long)k);
+    return true;
+}
+
+static bool binary_blk16_accepts(const Graph *g, const Node *n, char *why, size_t size)
+{
+    return binary_flat_accepts(g, n, why, size) && blk_common(g, n, why, size);
+}
+
+/* A op B with A of the output's shape (n, c, h, w) and B broadcast per
+ * channel ((n|1, c, 1, 1), (c, 1, 1)) or a scalar (every dim 1, or n == 1). */
+static bool binary_chan_accepts(const Graph *g, const Node *n, char *why, size_t size)
+{
+    if (n->n_in != 2 || n->in[1] < 0 || !blk_common(g, n, why, size))
+        return refuse(why, size, "not binary", 0);
+    const Tensor *a = &g->tensors[n->in[0]], *b = &g->tensors[n->in[1]];
+    const Tensor *y = &g->tensors[n->out[0]];
+    if (!same_dims(a, y))
+        return refuse(why, size, "A broadcast", 0);
+    if (b->rank < 0 || b->rank > 4)
+        return refuse(why, size, "B of rank %lld", (long long)b->rank);
+    int64_t bd[4] = {1, 1, 1, 1};
+    for (int i = 0; i < b->rank; i++)
+        bd[4 - b->rank + i] = b->dims[i];
+    if (bd[2] != 1 || bd[3] != 1 || (bd[1] != 1 && bd[1] != y->dims[1]) ||
+        (bd[0] != 1 && bd[0] != y->dims[0]) || (bd[1] == 1 && bd[0] != 1 && y->dims[0] != 1))
+        return refuse(why, size, "B not per channel", 0);
+    return true;
+}
+
+/* The RT_UN_* ops of rt_unary_blk16_body, with constant parameters. */
+static bool unary_blk16_accepts(const Graph *g, const Node *n, char *why, size_t size)
+{
+    float alpha, beta;
+    Diag scratch = {0};
+    if (!blk_common(g, n, why, size))
+        return false;
+    if (!ir_unary_params(g, n, &alpha, &beta, &scratch))
+        return refuse(why, size, "parameters not constant", 0);
+    if (n->act == ACT_SILU)   /* emit_blocked.c applies relu or sigmoid after the op */
+        return refuse(why, size, "act silu after the op", 0);
+    return true;
+}
+
+/* Linear or cubic, at most 4 taps per axis (no antialiased downscale), no crop. */
+static bool resize_interp_accepts(const Graph *g, const Node *n, char *why, size_t size)
+{
+    ResizeGeom r;
+    Diag scratch = {0};
+    if (!blk_common(g, n, why, size))
+        return false;
+    if (!ir_resize_geom(g, n, &r, &scratch) || r.oh < 0)
+        return refuse(why, size, "geometry unknown", 0);
+    if (r.mode == RM_NEAREST)
+        return refuse(why, size, "nearest", 0);
+    if (r.coord == RC_TF_CROP_AND_RESIZE)
+        return refuse(why, size, "crop and resize", 0);
+    if (r.antialias && (r.scale_h < 1.0f || r.scale_w < 1.0f))
+        return refuse(why, size, "antialiased downscale", 0);
+    return true;
+}
+/* ---- end of the ops block ---- */
+
 enum { NCHW = LAYOUT_BIT(LAYOUT_NCHW), BLK16 = LAYOUT_BIT(LAYOUT_BLK16) };
 
 /* In the order selection tries them; the reference entry comes last. */
@@ -152,9 +273,30 @@ const KernelEntry ir_kernels[] = {
     {KERNEL_CONV_DIRECT_BLK16, "conv_direct_blk16", 1, {OP_CONV}, conv_direct_accepts,
      1, NCHW | BLK16, NCHW | BLK16, false, true, true, {"rt_vec.h", "conv_fast.c"}},
     {KERNEL_MAXPOOL_BLK16, "maxpool_blk16", 1, {OP_MAXPOOL}, maxpool_accepts,
-     1, BLK16, BLK16, true, false, false, {"pool_blocked.c", NULL}},
+     1, BLK16, BLK16, true, true, false, {"rt_vec.h", "pool_blocked.c"}},
     {KERNEL_RESIZE_NEAREST_BLK16, "resize_nearest_blk16", 2, {OP_RESIZE, OP_UPSAMPLE},
-     resize_nearest_accepts, 1, BLK16, BLK16, true, false, false, {"resize.c", NULL}},
+     resize_nearest_accepts, 1, BLK16, BLK16, true, true, false, {"resize.c", NULL}},
+    /* ---- ops: blk16 kernels around the convs; the blk16-only ones come
+     * before the flat loops, which serve NCHW (and keep pad lanes 0 only for
+     * ops that map 0 to 0) ---- */
+    {KERNEL_AVGPOOL_BLK16, "avgpool_blk16", 1, {OP_AVERAGEPOOL}, avgpool_accepts,
+     1, BLK16, BLK16, true, true, false, {"rt_vec.h", "pool_blocked.c"}},
+    {KERNEL_GLOBAL_POOL_BLK16, "global_pool_blk16", 4,
+     {OP_GLOBAL_AVERAGEPOOL, OP_GLOBAL_MAXPOOL, OP_REDUCE_MEAN, OP_REDUCE_MAX},
+     global_pool_accepts, 1, NCHW | BLK16, NCHW | BLK16, false, true, false,
+     {"rt_vec.h", "pool_blocked.c"}},
+    {KERNEL_CONCAT_BLK16, "concat_blk16", 1, {OP_CONCAT}, concat_accepts,
+     IR_MAX_INPUTS, BLK16, BLK16, true, true, false, {"rt_vec.h", "blocked_ops.c"}},
+    {KERNEL_BINARY_BLK16, "binary_blk16", 4, {OP_ADD, OP_SUB, OP_MUL, OP_DIV},
+     binary_blk16_accepts, 2, BLK16, BLK16, true, true, false, {"rt_vec.h", "blocked_ops.c"}},
+    {KERNEL_BINARY_CHAN_BLK16, "binary_chan_blk16", 4, {OP_ADD, OP_SUB, OP_MUL, OP_DIV},
+     binary_chan_accepts, 1, BLK16, BLK16, true, true, false, {"rt_vec.h", "blocked_ops.c"}},
+    {KERNEL_UNARY_BLK16, "unary_blk16", 7,
+     {OP_RELU, OP_SIGMOID, OP_TANH, OP_LEAKY_RELU, OP_CLIP, OP_HARD_SIGMOID, OP_HARD_SWISH},
+     unary_blk16_accepts, 1, BLK16, BLK16, true, true, false, {"rt_vec.h", "blocked_ops.c"}},
+    {KERNEL_RESIZE_INTERP_BLK16, "resize_interp_blk16", 2, {OP_RESIZE, OP_UPSAMPLE},
+     resize_interp_accepts, 1, BLK16, BLK16, true, true, false, {"resize.c", NULL}},
+    /* ---- end of the ops block ---- */
     /* flat loops over same-shape operands: the order of the elements does not
      * matter, but padding lanes would be counted (and 0/0, sigmoid(0) are not 0) */
     {KERNEL_BINARY_FLAT, "binary_flat", 4, {OP_ADD, OP_SUB, OP_MUL, OP_DIV}, binary_flat_accepts,

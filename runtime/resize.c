@@ -201,12 +201,13 @@ RT_API void rt_resize_interp_f32(float *restrict y, const float *restrict x,
 
 enum { RT_RESIZE_CHUNK = 64 };
 
-/* x (n,c/16,ih,iw,16) -> y (n,c/16,oh,ow,16), nearest neighbour; c % 16 == 0.
+/* x (n,C16,ih,iw,16) -> y (n,C16,oh,ow,16), nearest neighbour (any c: the
+ * pad lanes copied are zeros).
  * Not for tf_crop_and_resize (no extrapolation here): codegen never picks it then. */
 RT_API RT_UNUSED void rt_resize_nearest_blocked_f32(float *restrict y, const float *restrict x,
                                                     const RtResizeParams *p)
 {
-    const ptrdiff_t blocks = (ptrdiff_t)p->n * (p->c / 16);
+    const ptrdiff_t blocks = (ptrdiff_t)p->n * ((p->c + 15) / 16);
     int src[RT_RESIZE_CHUNK];
     for (int ox0 = 0; ox0 < p->ow; ox0 += RT_RESIZE_CHUNK) {
         const int len = p->ow - ox0 < RT_RESIZE_CHUNK ? p->ow - ox0 : RT_RESIZE_CHUNK;
@@ -224,4 +225,89 @@ RT_API RT_UNUSED void rt_resize_nearest_blocked_f32(float *restrict y, const flo
             }
         }
     }
+}
+
+/* Columns whose taps rt_resize_interp_blk16_f32 computes at a time, and the
+ * most taps per axis it takes (linear: 2, cubic: 4, without antialias). */
+enum { RT_RESIZE_BLK_CHUNK = 32, RT_RESIZE_BLK_TAPS = 4 };
+
+/* x (n,C16,ih,iw,16) -> y (n,C16,oh,ow,16), linear or cubic (p->mode) with the
+ * taps and weights of rt_resize_interp_f32 (rt_resize_taps: any coordinate
+ * transformation, exclude_outside), summed in float 16 channels at a time
+ * (loops of 16 lanes that compilers vectorize; this file comes before
+ * rt_vec.h in emitted code). Needs at most RT_RESIZE_BLK_TAPS taps per axis
+ * (no antialiased downscale) and no tf_crop_and_resize; codegen picks it only
+ * then. Each chunk's column taps are computed once and serve every row. Pad
+ * lanes stay 0: a weighted sum of zeros. */
+static inline RT_UNUSED void rt_resize_interp_blk16_body(float *restrict y,
+                                                         const float *restrict x,
+                                                         const RtResizeParams *p)
+{
+    const ptrdiff_t blocks = (ptrdiff_t)p->n * ((p->c + 15) / 16);
+    int ix[RT_RESIZE_BLK_CHUNK][RT_RESIZE_BLK_TAPS], iy[RT_RESIZE_BLK_TAPS];
+    float wx[RT_RESIZE_BLK_CHUNK][RT_RESIZE_BLK_TAPS], wy[RT_RESIZE_BLK_TAPS];
+    int it[RT_RESIZE_MAX_TAPS];
+    double wd[RT_RESIZE_MAX_TAPS];
+    for (int ox0 = 0; ox0 < p->ow; ox0 += RT_RESIZE_BLK_CHUNK) {
+        const int len = p->ow - ox0 < RT_RESIZE_BLK_CHUNK ? p->ow - ox0 : RT_RESIZE_BLK_CHUNK;
+        int nx = 0;
+        for (int i = 0; i < len; i++) {
+            nx = rt_resize_taps(ox0 + i, p->iw, p->ow, p->scale_w, p, p->roi[2], p->roi[3], it, wd);
+            nx = nx < RT_RESIZE_BLK_TAPS ? nx : RT_RESIZE_BLK_TAPS;
+            for (int t = 0; t < nx; t++) {
+                ix[i][t] = it[t];
+                wx[i][t] = (float)wd[t];
+            }
+        }
+        for (int oy = 0; oy < p->oh; oy++) {
+            int ny = rt_resize_taps(oy, p->ih, p->oh, p->scale_h, p, p->roi[0], p->roi[1], it, wd);
+            ny = ny < RT_RESIZE_BLK_TAPS ? ny : RT_RESIZE_BLK_TAPS;
+            for (int t = 0; t < ny; t++) {
+                iy[t] = it[t];
+                wy[t] = (float)wd[t];
+            }
+            for (ptrdiff_t cb = 0; cb < blocks; cb++) {
+                const float *xc = x + cb * p->ih * p->iw * 16;
+                float *yrow = y + ((cb * p->oh + oy) * p->ow + ox0) * 16;
+                if (nx == 2 && ny == 2) {   /* linear: the common case, unrolled */
+                    const float *r0 = xc + (ptrdiff_t)iy[0] * p->iw * 16;
+                    const float *r1 = xc + (ptrdiff_t)iy[1] * p->iw * 16;
+                    for (int i = 0; i < len; i++) {
+                        const float *a0 = r0 + (ptrdiff_t)ix[i][0] * 16;
+                        const float *a1 = r0 + (ptrdiff_t)ix[i][1] * 16;
+                        const float *b0 = r1 + (ptrdiff_t)ix[i][0] * 16;
+                        const float *b1 = r1 + (ptrdiff_t)ix[i][1] * 16;
+                        const float w0 = wx[i][0], w1 = wx[i][1];
+                        float *yo = yrow + i * 16;
+                        for (int l = 0; l < 16; l++)
+                            yo[l] = wy[0] * (w0 * a0[l] + w1 * a1[l]) +
+                                    wy[1] * (w0 * b0[l] + w1 * b1[l]);
+                    }
+                    continue;
+                }
+                for (int i = 0; i < len; i++) {
+                    float acc[16] = {0};
+                    for (int a = 0; a < ny; a++) {
+                        const float *xr = xc + (ptrdiff_t)iy[a] * p->iw * 16;
+                        float row[16] = {0};
+                        for (int t = 0; t < nx; t++) {
+                            const float *v = xr + (ptrdiff_t)ix[i][t] * 16;
+                            for (int l = 0; l < 16; l++)
+                                row[l] += wx[i][t] * v[l];
+                        }
+                        for (int l = 0; l < 16; l++)
+                            acc[l] += wy[a] * row[l];
+                    }
+                    memcpy(yrow + i * 16, acc, sizeof acc);
+                }
+            }
+        }
+    }
+}
+
+/* x (n,C16,ih,iw,16) -> y (n,C16,oh,ow,16); see rt_resize_interp_blk16_body. */
+RT_API RT_UNUSED void rt_resize_interp_blk16_f32(float *restrict y, const float *restrict x,
+                                                 const RtResizeParams *p)
+{
+    rt_resize_interp_blk16_body(y, x, p);
 }

@@ -74,9 +74,9 @@ void rt_conv2d_fast_f32(float *restrict y, const float *restrict x, const float 
  * Group 1, c % 16 == 0; meant for m < 16. */
 void rt_conv2d_reduce_f32(float *restrict y, const float *restrict x, const float *restrict wr,
                           const float *restrict b, const RtConvParams *p);
-/* x (n,c/16,h,w,16) -> y (n,c/16,oh,ow,16); c % 16 == 0. */
+/* x (n,C16,h,w,16) -> y (n,C16,oh,ow,16), C16 = ceil(c/16), pad lanes 0. */
 void rt_maxpool2d_blocked_f32(float *restrict y, const float *restrict x, const RtConvParams *p);
-/* x (n,c/16,ih,iw,16) -> y (n,c/16,oh,ow,16); c % 16 == 0. */
+/* x (n,C16,ih,iw,16) -> y (n,C16,oh,ow,16), any c (pad lanes 0). */
 void rt_resize_nearest_blocked_f32(float *restrict y, const float *restrict x,
                                    const RtResizeParams *p);
 /* y[i] = exp(x[i]) (clamped to [-87, 88]) and y[i] = act(x[i]) with the fast
@@ -116,6 +116,45 @@ void rt_reduce_any(void *restrict y, const void *restrict x, int dt, const RtRed
  * (row-major over (n,c,h,w); storage_order 1: column-major over h and w). */
 void rt_maxpool2d_any(void *restrict y, long long *restrict indices, const void *restrict x,
                       int dt, const RtConvParams *p, int storage_order);
+
+/* ---- blk16 kernels around the convs (ops): blocked_ops.c, pool_blocked.c,
+ * resize.c. blk16 is (n, C16, h, w, 16), C16 = ceil(c/16), pad lanes 0; any c.
+ * hw = h * w. Each has an RT_INLINE *_body that emitted code calls with
+ * constant shapes. ---- */
+/* x (n,c,hw) NCHW -> y blk16, and back. */
+void rt_nchw_to_blk16_f32(float *restrict y, const float *restrict x, int n, int c, long long hw);
+void rt_blk16_to_nchw_f32(float *restrict y, const float *restrict x, int n, int c, long long hw);
+/* Concat along channels, one call per input: x (n,c_in,hw) blk16 -> channels
+ * [c_off, c_off + c_in) of y (n,c_out,hw) blk16. */
+void rt_concat_blk16_f32(float *restrict y, const float *restrict x, int n, int c_in, int c_out,
+                         int c_off, long long hw);
+/* ShuffleNet's channel shuffle with g groups: y channel i*g + j = x channel j*(c/g) + i. */
+void rt_channel_shuffle_blk16_f32(float *restrict y, const float *restrict x, int n, int c, int g,
+                                  long long hw);
+/* y = act(a OP b) (RT_BIN_ADD/SUB/MUL/DIV/MAX/MIN), all (n,c,hw) blk16; y may be a or b. */
+void rt_binary_blk16_f32(float *y, const float *a, const float *b, int n, int c, long long hw,
+                         int op, int act);
+/* y = act(x OP v) or act(v OP x) (v_first); x, y blk16 (y may be x); v per
+ * vmode RT_BV_*, vbs floats apart per image (0: shared). */
+void rt_binary_chan_blk16_f32(float *y, const float *x, const float *v, int n, int c,
+                              long long hw, int vmode, long long vbs, int op, int v_first,
+                              int act);
+/* y = op(x) for RT_UN_RELU, SIGMOID, TANH, LEAKY_RELU, CLIP, HARD_SIGMOID,
+ * HARD_SWISH, IDENTITY (alpha, beta as rt_unary_op_f32); y may be x. */
+void rt_unary_blk16_f32(float *y, const float *x, int n, int c, long long hw, int op, float alpha,
+                        float beta);
+/* AveragePool as rt_avgpool2d_f32 on blk16 (p->m == p->c, any c). */
+void rt_avgpool2d_blk16_f32(float *restrict y, const float *restrict x, const RtConvParams *p,
+                            int pb, int pr, int count_include_pad);
+/* x (n,c,hw) blk16 (x_blocked) or NCHW -> mean (RT_POOL_AVG) or max (RT_POOL_MAX)
+ * over hw: y blk16 (n,c,1,1) when y_blocked, else NCHW (n,c,1,1); act fused. */
+void rt_global_pool_blk16_f32(float *restrict y, const float *restrict x, int n, int c,
+                              long long hw, int op, int x_blocked, int y_blocked, int act);
+/* Linear / cubic Resize as rt_resize_interp_f32 on blk16: at most 4 taps per
+ * axis (no antialiased downscale), no tf_crop_and_resize. */
+void rt_resize_interp_blk16_f32(float *restrict y, const float *restrict x,
+                                const RtResizeParams *p);
+/* ---- end of the ops block ---- */
 
 struct Graph;
 struct Diag;

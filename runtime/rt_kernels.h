@@ -207,4 +207,11 @@ static inline RT_UNUSED float rt_binop(int op, float a, float b)
     }
 }
 
+/* ---- blk16 kernels around the convs (ops: blocked_ops.c, pool_blocked.c) ---- */
+/* The per-channel operand of rt_binary_chan_blk16_f32: one float for every
+ * element, c floats per image (NCHW (nv,c,1,1)), or a blocked (nv,c/16,1,1,16)
+ * vector whose pad lanes are 0. */
+enum { RT_BV_SCALAR = 0, RT_BV_CHAN = 1, RT_BV_CHAN_BLK = 2 };
+/* ---- end of the ops block ---- */
+
 #endif

@@ -376,4 +376,23 @@ static RT_INLINE RT_UNUSED RtVec rt_v_act_p(int act, float alpha, float beta, Rt
     }
 }
 
+/* ---- blk16 helpers (ops: blocked_ops.c, pool_blocked.c, resize.c) ---- */
+/* Channels held by block cb of a blk16 tensor of c channels: 16, or fewer
+ * in the last block when c % 16 != 0. */
+static RT_INLINE RT_UNUSED int rt_blk_valid(int c, int cb)
+{
+    const int v = c - cb * 16;
+    return v < 16 ? v : 16;
+}
+/* Store v at p, then zero lanes >= valid: the pad-lane rule of the layout
+ * (a kernel writing a blk16 tensor leaves 0.0f in the lanes past c, whatever
+ * its arithmetic made of the zeros it read there: sigmoid(0), 0 / 0, x + s). */
+static RT_INLINE RT_UNUSED void rt_blk_store(float *p, RtVec v, int valid)
+{
+    rt_v_store(p, v);
+    if (valid < 16)
+        memset(p + valid, 0, (size_t)(16 - valid) * sizeof(float));
+}
+/* ---- end of the ops block ---- */
+
 #endif

@@ -42,3 +42,7 @@ v skipsize_opset11 --opset 11 --upsample-to-skip-size
 # The U-Net family fixtures of issue 3 (BatchNorm U-Net, bilinear BasicUNet,
 # GroupNorm + SiLU block); checked against torch by their e2e tests.
 "$py" "$root/scripts/export_unet_family.py" "$root"
+
+# The blocked-ops model of issue 11 (SE block, HardSwish, AveragePool, Concat,
+# channel shuffle, bilinear Resize, GlobalAveragePool, Flatten, Gemm).
+"$py" "$root/scripts/export_blocked_ops_net.py" "$root"
