@@ -33,8 +33,7 @@
  *   16 / (c/group) (2 for regnet's width 8; 8 for a multiplier of 2, a rare
  *   layer, chosen over a second kernel).
  * Sums are accumulated in float per tap in order (c/group * kh * kw taps per
- * output, few for these layers). bp is the bias padded to M16 * 16 (zero
- * lanes) or NULL. Shapes come from codegen as constants into these forced
+ * output, few for these layers). b is the bias (m) or NULL. Shapes come from codegen as constants into these forced
  * inline bodies; the wrappers at the end are for the library and tests. The
  * reference rt_conv2d_f32 (conv.c) is what these are tested against.
  * Libc only: embedded verbatim into emitted code (minus its #include lines).
@@ -68,6 +67,18 @@ static RT_INLINE RtVec rt_dw_keep_lanes(RtVec v, int n)
         v.f[l] = 0.0f;
     return v;
 #endif
+}
+
+/* The 16 bias values of block ob (b has m values; zero past them), or zeros. */
+static RT_INLINE RtVec rt_dw_bias(const float *restrict b, int m, int ob)
+{
+    if (!b)
+        return rt_v_zero();
+    if (ob * 16 + 16 <= m)
+        return rt_v_load(b + ob * 16);
+    float t[16] = {0};
+    memcpy(t, b + ob * 16, (size_t)(m - ob * 16) * sizeof(float));
+    return rt_v_load(t);
 }
 
 /* First input channel read by output block ob, and one past the last. */
@@ -180,10 +191,10 @@ static RT_INLINE void rt_dw_row(float *restrict yr, const float *restrict xn,
         rt_dw_strip(yr, xn, wb, bias, p, bcast, ob, lo, nch, oy, ox, 1, 1, keep);
 }
 
-/* Depthwise: x (n, C16, h, w, 16), wp (C16, kh, kw, 16), bp (C16 * 16) or NULL
+/* Depthwise: x (n, C16, h, w, 16), wp (C16, kh, kw, 16), b (c) or NULL
  * -> y (n, C16, oh, ow, 16); group == c == m; act fused. */
 static RT_INLINE void rt_conv_dw_blk16_body(float *restrict y, const float *restrict x,
-                                            const float *restrict wp, const float *restrict bp,
+                                            const float *restrict wp, const float *restrict b,
                                             const RtConvParams *p)
 {
     const int c16 = (p->c + 15) / 16;
@@ -191,7 +202,7 @@ static RT_INLINE void rt_conv_dw_blk16_body(float *restrict y, const float *rest
     for (int n = 0; n < p->n; n++)
         for (int cb = 0; cb < c16; cb++) {
             const int keep = p->c - cb * 16 < 16 ? p->c - cb * 16 : 16;
-            const RtVec bias = bp ? rt_v_load(bp + cb * 16) : rt_v_zero();
+            const RtVec bias = rt_dw_bias(b, p->c, cb);
             const float *xn = x + (ptrdiff_t)n * c16 * p->h * p->w * 16;
             float *yb = y + ((ptrdiff_t)n * c16 + cb) * p->oh * p->ow * 16;
             for (int oy = 0; oy < p->oh; oy++)
@@ -201,11 +212,11 @@ static RT_INLINE void rt_conv_dw_blk16_body(float *restrict y, const float *rest
 }
 
 /* Grouped: x (n, C16, h, w, 16), wp (M16, span, kh, kw, 16) with span =
- * rt_conv_grouped_span(p), bp (M16 * 16) or NULL -> y (n, M16, oh, ow, 16);
+ * rt_conv_grouped_span(p), b (m) or NULL -> y (n, M16, oh, ow, 16);
  * c and m divisible by group; act fused. */
 static RT_INLINE void rt_conv_grouped_blk16_body(float *restrict y, const float *restrict x,
                                                  const float *restrict wp,
-                                                 const float *restrict bp, const RtConvParams *p,
+                                                 const float *restrict b, const RtConvParams *p,
                                                  int span)
 {
     const int c16 = (p->c + 15) / 16, m16 = (p->m + 15) / 16;
@@ -214,7 +225,7 @@ static RT_INLINE void rt_conv_grouped_blk16_body(float *restrict y, const float 
         for (int ob = 0; ob < m16; ob++) {
             const int keep = p->m - ob * 16 < 16 ? p->m - ob * 16 : 16;
             const int lo = rt_grouped_lo(p, ob), nch = rt_grouped_hi(p, ob) - lo;
-            const RtVec bias = bp ? rt_v_load(bp + ob * 16) : rt_v_zero();
+            const RtVec bias = rt_dw_bias(b, p->m, ob);
             const float *xn = x + (ptrdiff_t)n * c16 * p->h * p->w * 16;
             float *yb = y + ((ptrdiff_t)n * m16 + ob) * p->oh * p->ow * 16;
             const float *wb = wp + (ptrdiff_t)ob * span * taps * 16;
@@ -226,15 +237,15 @@ static RT_INLINE void rt_conv_grouped_blk16_body(float *restrict y, const float 
 
 /* Library and test entry points of the two bodies above. */
 RT_API RT_UNUSED void rt_conv2d_dw_blk16_f32(float *restrict y, const float *restrict x,
-                                             const float *restrict wp, const float *restrict bp,
+                                             const float *restrict wp, const float *restrict b,
                                              const RtConvParams *p)
 {
-    rt_conv_dw_blk16_body(y, x, wp, bp, p);
+    rt_conv_dw_blk16_body(y, x, wp, b, p);
 }
 RT_API RT_UNUSED void rt_conv2d_grouped_blk16_f32(float *restrict y, const float *restrict x,
                                                   const float *restrict wp,
-                                                  const float *restrict bp,
+                                                  const float *restrict b,
                                                   const RtConvParams *p, int span)
 {
-    rt_conv_grouped_blk16_body(y, x, wp, bp, p, span);
+    rt_conv_grouped_blk16_body(y, x, wp, b, p, span);
 }

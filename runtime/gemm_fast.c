@@ -5,8 +5,8 @@
  *
  * y (M, N) = act(A (M, K) Bp + bias): Bp holds B in panels of 16 columns,
  * (N16, K, 16), N16 = ceil(N/16), zero columns past N; codegen folds Gemm's
- * alpha and transB into the packing and beta * C into bias when C is a
- * constant row vector (N) (bias padded to N16 * 16, or NULL). A is row-major
+ * alpha and transB into the packing and beta * C into Bp, and a bias
+ * row vector (N) (Gemm's C with beta 1) or NULL is added to every row. A is row-major
  * with row stride lda (its K values contiguous), y row-major with stride N.
  * A micro-kernel computes mr rows x nv panels (mr * nv RtVec accumulators in
  * registers): per k, nv vectors of Bp are loaded once and each serves mr
@@ -59,7 +59,14 @@ static RT_INLINE void rt_gemm_tile(float *restrict y, const float *restrict a,
     RT_UNROLL
     for (int v = 0; v < nv; v++) {
         const int col = (p0 + v) * 16;
-        const RtVec bb = bias ? rt_v_load(bias + col) : rt_v_zero();
+        RtVec bb = rt_v_zero();
+        if (bias && col + 16 <= N) {
+            bb = rt_v_load(bias + col);
+        } else if (bias) {
+            float t[16] = {0};
+            memcpy(t, bias + col, (size_t)(N - col) * sizeof(float));
+            bb = rt_v_load(t);
+        }
         RT_UNROLL
         for (int r = 0; r < mr; r++) {
             const RtVec o = rt_v_act(act, rt_v_add(acc[r * nv + v], bb));

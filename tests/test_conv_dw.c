@@ -106,13 +106,12 @@ static void run_group_case(const GroupCase *gc, int seed, int dw)
     const int span = dw ? 1 : rt_conv_grouped_span(&p);
     const size_t nwp = (size_t)blocks(p.m) * span * taps * 16;
     float *x = new_floats(nx), *xb = new_floats(nxb), *w = new_floats(nw), *b = new_floats((size_t)p.m);
-    float *wp = new_floats(nwp), *bp = new_floats((size_t)blocks(p.m) * 16);
+    float *wp = new_floats(nwp);
     float *want = new_floats(ny), *got = new_floats(nyb);
     fill_random(x, nx, (uint32_t)seed, 1.0f);
     fill_random(w, nw, (uint32_t)seed + 100, 1.0f / sqrtf((float)(cw * taps)));
     fill_random(b, (size_t)p.m, (uint32_t)seed + 200, 0.5f);
     to_blk16(xb, x, p.n, p.c, p.h, p.w);
-    memcpy(bp, b, (size_t)p.m * sizeof(float));
     const int mw = p.m / p.group;
     for (int ob = 0; ob < blocks(p.m); ob++) {
         const int lo = dw ? ob * 16 : (ob * 16) / mw * cw;
@@ -130,11 +129,11 @@ static void run_group_case(const GroupCase *gc, int seed, int dw)
         got[i] = 7.0f;   /* garbage: the kernel must write every lane */
     rt_conv2d_f32(want, x, w, b, &p);
     if (dw)
-        rt_conv2d_dw_blk16_f32(got, xb, wp, bp, &p);
+        rt_conv2d_dw_blk16_f32(got, xb, wp, b, &p);
     else
-        rt_conv2d_grouped_blk16_f32(got, xb, wp, bp, &p, span);
+        rt_conv2d_grouped_blk16_f32(got, xb, wp, b, &p, span);
     assert_blk16_close(got, want, p.n, p.m, p.oh, p.ow);
-    free(x), free(xb), free(w), free(b), free(wp), free(bp), free(want), free(got);
+    free(x), free(xb), free(w), free(b), free(wp), free(want), free(got);
 }
 
 /* Depthwise cases (group == c == m); the .m and .group fields follow c. */
@@ -205,7 +204,7 @@ static void test_gemm_packed(void **state)
                 const int act = acts[seed % 4], with_bias = seed % 3 != 0;
                 seed++;
                 float *a = new_floats((size_t)M * lda), *b = new_floats((size_t)K * N);
-                float *bias = new_floats((size_t)n16 * 16), *bp = new_floats((size_t)n16 * K * 16);
+                float *bias = new_floats((size_t)N), *bp = new_floats((size_t)n16 * K * 16);
                 float *want = new_floats((size_t)M * N), *got = new_floats((size_t)M * N + 1);
                 fill_random(a, (size_t)M * lda, (uint32_t)seed, 1.0f);
                 fill_random(b, (size_t)K * N, (uint32_t)seed + 7, 1.0f / sqrtf((float)K));
