@@ -102,6 +102,11 @@ Graph *front_half(const Options *o, char *assumed, size_t size, PassObserver obs
         return NULL;
     }
     /* limits are checked on the pinned inputs and again on the planned graph */
+    /* what select_kernels may choose: --trace needs every output in ONNX order
+     * (verify compiles with the trace hook too) */
+    g->kernel_policy = o->reference_kernels ? KP_REFERENCE
+                       : o->trace || (o->cmd && strcmp(o->cmd, "verify") == 0) ? KP_NCHW
+                                                                   : KP_FAST;
     if ((*status = pin_shapes(o, g, assumed, size)) != 0 ||
         !onnx_check_limits(g, &o->limits, &d) || !ir_infer_shapes(g, &d) ||
         !passes_run(g, obs, ctx, &d) || !onnx_check_limits(g, &o->limits, &d)) {

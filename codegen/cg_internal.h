@@ -83,33 +83,17 @@ void cg_emit_header(const CgPlan *pl, FILE *h);
 void cg_emit_trace_decl(const CgPlan *pl, FILE *h);
 void cg_emit_trace_call(const CgPlan *pl, int node, const char *ptr, FILE *c);
 
-/* ---- emit_fast.c: fast kernels and the blocked layout ---- */
+/* ---- emit_fast.c: the fast kernels recorded by pass_select_kernels ---- */
 
-typedef enum CgFastKind {
-    CG_FAST_NONE = 0,      /* the reference kernel */
-    CG_FAST_CONV,          /* rt_conv_fast_body, weights packed (m/16, c, kh, kw, 16) */
-    CG_FAST_REDUCE,        /* rt_conv_reduce_body, weights packed (m, c/16, kh, kw, 16) */
-    CG_FAST_POOL,          /* rt_maxpool2d_blocked_f32 */
-    CG_FAST_RESIZE,        /* rt_resize_nearest_blocked_f32 */
-} CgFastKind;
-
-typedef struct CgFast {
-    bool *blocked;         /* per tensor: stored as (n, c/16, h, w, 16) */
-    unsigned char *kind;   /* per node: CgFastKind */
-} CgFast;
-
-/* The layout pass and kernel choice (see emit_fast.c). With enable false every
- * node keeps its reference kernel and every tensor NCHW; with allow_blocked
- * false the fast kernels that read and write NCHW still run but every tensor
- * stays NCHW (--trace: the hook sees every node's output in ONNX layout).
- * Free with cg_fast_free. */
-bool cg_fast_plan(const Graph *g, bool enable, bool allow_blocked, CgFast *f, Diag *d);
-void cg_fast_free(CgFast *f);
-/* Writes the packed weight array wp_<node> of every fast conv node. */
-bool cg_fast_emit_weights(const CgFast *f, const Graph *g, FILE *c, Diag *d);
-/* Writes the kernel call of fast node i (after its params `p`); false when
- * node i has no fast kernel. */
-bool cg_fast_emit_call(const CgFast *f, const Graph *g, int i, bool has_bias, FILE *c);
+/* True when emit_fast.c emits node n's kernel call (Node.kernel is one of its
+ * kernels); the others are emitted as their op's reference call. */
+bool cg_fast_kernel(const Node *n);
+/* Writes the packed weight array wp_<node> of every node whose kernel packs
+ * its weights (KernelEntry.packs_weights). */
+bool cg_fast_emit_weights(const Graph *g, FILE *c, Diag *d);
+/* Writes the kernel call of node i (after its params `p`), in the layouts
+ * recorded on its tensors; false when cg_fast_kernel(node i) is false. */
+bool cg_fast_emit_call(const Graph *g, int i, bool has_bias, FILE *c);
 /* Writes n words as exact hex literals, comma-terminated, 12 per line. */
 void cg_put_words(FILE *c, const uint32_t *u, int64_t n);
 

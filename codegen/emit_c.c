@@ -42,9 +42,9 @@ static const char *const kernel_files[] = {"conv.c", "maxpool.c", "resize.c", "b
                                            "conv_transpose.c", "norm.c", "matmul.c",
                                            "reduce.c", "window3d.c", "rt_vec.h",
                                            "conv_fast.c", "pool_blocked.c", "typed.c"};
-/* Files chosen by the fast path (emit_fast.c); rt_vec.h precedes its users. */
-enum { FILE_RESIZE = 2, FILE_VEC = 12, FILE_CONV_FAST = 13, FILE_POOL_BLOCKED = 14,
-       FILE_TYPED = 15 };
+/* The typed kernels; the fast kernels' files come from their ir_kernels entry
+ * (rt_vec.h precedes its users in the order above). */
+enum { FILE_TYPED = 15 };
 
 typedef struct NodeInfo {
     EmitKind kind;
@@ -64,7 +64,6 @@ typedef struct Emitter {
     bool *is_local;            /* per tensor: a pointer into the workspace */
     int *uses;                 /* per tensor: readers, +1 for a graph output */
     bool need_file[ARRAY_LEN(kernel_files)];
-    CgFast fast;               /* fast kernels and blocked tensors (emit_fast.c) */
 } Emitter;
 
 /* ------------------------------------------------------------ analysis */
@@ -736,12 +735,12 @@ static bool emit_node_fn(Emitter *e, int i, FILE *c)
     if (ni->kind == EK_OPS || ni->kind == EK_TYPED)
         return emit_op_fn(e, i, c);
     tensor_note(e, ni->out, "-> y", c);
-    if (e->fast.kind[i] != CG_FAST_NONE)
+    if (cg_fast_kernel(n))
         fputs(" *   fast kernel; blocked means layout (n, c/16, h, w, 16)\n", c);
     for (int k = 0; k < ni->n_args; k++)
-        if (ni->arg[k] >= 0 && e->fast.blocked[ni->arg[k]])
+        if (ni->arg[k] >= 0 && e->g->tensors[ni->arg[k]].layout == LAYOUT_BLK16)
             fprintf(c, " *   %s is blocked\n", ni->role[k]);
-    if (e->fast.blocked[ni->out])
+    if (e->g->tensors[ni->out].layout == LAYOUT_BLK16)
         fputs(" *   y is blocked\n", c);
     fprintf(c, " */\nstatic void n%d_%s(", i, op_name(n->op));
     for (int k = 0; k < ni->n_args; k++)
@@ -749,13 +748,13 @@ static bool emit_node_fn(Emitter *e, int i, FILE *c)
             fprintf(c, "const float *%s, ", ni->role[k]);
     fputs("float *y)\n{\n", c);
     const Tensor *x = &e->g->tensors[ni->arg[0]];
-    if (e->fast.kind[i] != CG_FAST_NONE) {
-        bool ok = e->fast.kind[i] == CG_FAST_RESIZE
+    if (cg_fast_kernel(n)) {
+        bool ok = n->kernel == KERNEL_RESIZE_NEAREST_BLK16
                       ? emit_resize_params(e, n, c)
-                      : emit_conv_params(e, n, e->fast.kind[i] == CG_FAST_POOL, c);
+                      : emit_conv_params(e, n, n->kernel == KERNEL_MAXPOOL_BLK16, c);
         if (!ok)
             return false;
-        if (!cg_fast_emit_call(&e->fast, e->g, i, ni->n_args > 2 && ni->arg[2] >= 0, c))
+        if (!cg_fast_emit_call(e->g, i, ni->n_args > 2 && ni->arg[2] >= 0, c))
             return diag_fail(e->d, ST_INTERNAL, n, "no fast kernel call");
         fputs("}\n", c);
         return true;
@@ -835,7 +834,8 @@ static void emit_run(const Emitter *e, FILE *c)
         ir_format_type(&g->tensors[t], type, sizeof type);
         const char *ct = dtype_ctype(g->tensors[t].dtype);
         fprintf(c, "    %s *const t%d = (%s *)(void *)(ws + %" PRId64 "); /* %s%s %s */\n", ct,
-                t, ct, g->tensors[t].offset, type, e->fast.blocked[t] ? " blocked" : "", q);
+                t, ct, g->tensors[t].offset, type,
+                g->tensors[t].layout == LAYOUT_BLK16 ? " blocked" : "", q);
     }
     for (int i = 0; i < g->n_nodes; i++) {
         const NodeInfo *ni = &e->info[i];
@@ -863,7 +863,7 @@ static void emit_run(const Emitter *e, FILE *c)
         for (int k = 0; k < ni->n_args; k++) {
             if (ni->arg[k] < 0)
                 continue;
-            if (k == 1 && (e->fast.kind[i] == CG_FAST_CONV || e->fast.kind[i] == CG_FAST_REDUCE))
+            if (k == 1 && ir_kernel(n->kernel)->packs_weights)
                 snprintf(buf, sizeof buf, "wp_%d.f", i);
             else
                 ptr_expr(e, ni->arg[k], buf, sizeof buf);
@@ -902,27 +902,20 @@ static void emit_run(const Emitter *e, FILE *c)
 
 /* ------------------------------------------------------------ cg_emit */
 
-/* After the fast plan: the runtime files to embed, and which constants are
- * still needed as plain weight arrays (a fast conv reads its packed copy). */
+/* The runtime files to embed (a fast kernel's from its ir_kernels entry, the
+ * others' reference file), and which constants are still needed as plain
+ * weight arrays (a fast conv reads its packed copy). */
 static void mark_files_and_weights(Emitter *e)
 {
     const Graph *g = e->g;
     for (int i = 0; i < g->n_nodes; i++) {
-        switch ((CgFastKind)e->fast.kind[i]) {
-        case CG_FAST_CONV:
-        case CG_FAST_REDUCE:
-            e->need_file[FILE_VEC] = e->need_file[FILE_CONV_FAST] = true;
-            break;
-        case CG_FAST_POOL:
-            e->need_file[FILE_POOL_BLOCKED] = true;
-            break;
-        case CG_FAST_RESIZE:
-            e->need_file[FILE_RESIZE] = true;
-            break;
-        case CG_FAST_NONE:
-            if (e->info[i].file < ARRAY_LEN(kernel_files))
-                e->need_file[e->info[i].file] = true;
-            break;
+        const KernelEntry *k = ir_kernel(g->nodes[i].kernel);
+        if (cg_fast_kernel(&g->nodes[i])) {
+            for (size_t f = 0; f < ARRAY_LEN(k->files); f++)
+                if (k->files[f])
+                    need_file(e, k->files[f]);
+        } else if (e->info[i].file < ARRAY_LEN(kernel_files)) {
+            e->need_file[e->info[i].file] = true;
         }
     }
     for (int t = 0; t < g->n_tensors; t++) {
@@ -931,7 +924,7 @@ static void mark_files_and_weights(Emitter *e)
         bool plain = false;
         for (int i = 0; i < g->n_nodes && !plain; i++) {
             const Node *n = &g->nodes[i];
-            bool packed = e->fast.kind[i] == CG_FAST_CONV || e->fast.kind[i] == CG_FAST_REDUCE;
+            bool packed = ir_kernel(n->kernel)->packs_weights;
             for (int k = 0; k < n->n_in && !plain; k++)
                 plain = n->in[k] == t && !(packed && k == 1);
         }
@@ -965,6 +958,24 @@ static bool valid_options(const CgOptions *opt, Diag *d)
     return true;
 }
 
+/* The kernels and layouts are pass_select_kernels' choice (Graph.kernel_policy);
+ * the options only have to agree with it: the trace hook reads every output in
+ * NCHW, and --reference-kernels promises no fast kernel. */
+static bool kernels_match_options(const Emitter *e)
+{
+    const Graph *g = e->g;
+    for (int i = 0; i < g->n_nodes; i++)
+        if (e->pl.opt->reference_kernels && g->nodes[i].kernel != KERNEL_REFERENCE)
+            return diag_fail(e->d, ST_INTERNAL, &g->nodes[i],
+                             "kernel %s chosen, reference kernels asked for (kernel_policy)",
+                             ir_kernel(g->nodes[i].kernel)->name);
+    for (int t = 0; t < g->n_tensors; t++)
+        if (e->pl.opt->trace && g->tensors[t].layout != LAYOUT_NCHW)
+            return diag_fail(e->d, ST_INTERNAL, NULL,
+                             "tensor %%%d is blk16, the trace needs NCHW (kernel_policy)", t);
+    return true;
+}
+
 static bool emit_all(Emitter *e, FILE *c, FILE *h)
 {
     const Graph *g = e->g;
@@ -984,14 +995,14 @@ static bool emit_all(Emitter *e, FILE *c, FILE *h)
             return false;
     }
     make_names(e);
-    if (!cg_fast_plan(g, !e->pl.opt->reference_kernels, !e->pl.opt->trace, &e->fast, e->d))
+    if (!kernels_match_options(e))
         return false;
     mark_files_and_weights(e);
     for (int t = 0; t < g->n_tensors; t++)
         if (e->is_weight[t])
             e->pl.weight_bytes += ir_nbytes(&g->tensors[t]);
     for (int i = 0; i < g->n_nodes; i++)
-        if (e->fast.kind[i] == CG_FAST_CONV || e->fast.kind[i] == CG_FAST_REDUCE)
+        if (ir_kernel(g->nodes[i].kernel)->packs_weights)
             e->pl.weight_bytes += ir_nbytes(&g->tensors[g->nodes[i].in[1]]);
 
     cg_emit_header(&e->pl, h);
@@ -1004,7 +1015,7 @@ static bool emit_all(Emitter *e, FILE *c, FILE *h)
     for (int t = 0; t < g->n_tensors; t++)
         if (e->is_weight[t])
             emit_weight(e, t, c);
-    if (!cg_fast_emit_weights(&e->fast, g, c, e->d))
+    if (!cg_fast_emit_weights(g, c, e->d))
         return false;
     fputs("\n/* ---- one function per node, in schedule order ---- */\n", c);
     for (int i = 0; i < g->n_nodes; i++)
@@ -1043,7 +1054,6 @@ bool cg_emit(const Graph *g, const CgOptions *opt, FILE *c_out, FILE *h_out, Dia
     free(e.is_weight);
     free(e.is_local);
     free(e.uses);
-    cg_fast_free(&e.fast);
     if (ok && (ferror(c_out) || ferror(h_out)))
         return diag_fail(d, ST_IO, NULL, "writing the emitted files failed");
     return ok;

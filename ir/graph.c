@@ -474,6 +474,15 @@ int64_t ir_nbytes(const Tensor *t)
     return n * es;
 }
 
+int64_t ir_storage_bytes(const Tensor *t)
+{
+    if (t->layout != LAYOUT_BLK16 || t->rank != 4)
+        return ir_nbytes(t);
+    Tensor padded = *t;
+    padded.dims[1] = (t->dims[1] + 15) / 16 * 16;
+    return ir_nbytes(&padded);
+}
+
 void ir_format_type(const Tensor *t, char *buf, size_t size)
 {
     size_t len = (size_t)snprintf(buf, size, "%s", dtype_name(t->dtype));

@@ -166,6 +166,22 @@ const char *act_name(Act a);
  * epilogues take none, so the node applies them in place right after its kernel. */
 bool act_has_params(Act a);
 
+/* ---------------------------------------------------------------- layouts */
+
+/* How a tensor's elements are stored (chosen by pass_select_kernels). NCHW is
+ * the ONNX order, and the only layout of model inputs, outputs and constants.
+ * BLK16: an f32 (n, c, h, w) tensor stored as (n, C16, h, w, 16), C16 =
+ * ceil(c/16): element (b, ch, y, x) at (((b*C16 + ch/16)*h + y)*w + x)*16 +
+ * ch%16. Lanes of channels >= c always hold 0.0f: every kernel writing a BLK16
+ * tensor stores zeros there and every kernel reading one may rely on it. */
+typedef enum Layout {
+    LAYOUT_NCHW = 0,
+    LAYOUT_BLK16,
+} Layout;
+#define LAYOUT_BIT(l) (1u << (l))
+/* "nchw", "blk16" */
+const char *layout_name(Layout l);
+
 /* ------------------------------------------------------------- attributes */
 
 typedef enum AttrType {    /* values are ONNX AttributeProto.AttributeType codes */
@@ -200,6 +216,14 @@ typedef enum TensorKind {
     TK_CONST,              /* initializer, Constant output or folded value: data != NULL */
 } TensorKind;
 
+/* What select_kernels may choose (the command line's --reference-kernels, --trace). */
+typedef enum KernelPolicy {
+    KP_FAST = 0,           /* the fastest kernel that accepts each node, blocked layouts */
+    KP_NCHW,               /* fast kernels that read and write NCHW only: every tensor NCHW
+                            * (--trace: the hook sees every node's output in ONNX order) */
+    KP_REFERENCE,          /* the reference kernel everywhere, NCHW throughout */
+} KernelPolicy;
+
 typedef struct Tensor {
     const char *name;      /* ONNX value name, unique in the graph ("" never) */
     TensorKind kind;
@@ -211,6 +235,7 @@ typedef struct Tensor {
     bool is_output;        /* listed in the graph outputs */
     int producer;          /* node id, -1 for inputs and constants */
     int64_t offset;        /* byte offset in the activation arena (plan_buffers); -1 when not planned */
+    Layout layout;         /* storage order (select_kernels); LAYOUT_NCHW until then */
 } Tensor;
 
 typedef struct Node {
@@ -224,6 +249,8 @@ typedef struct Node {
     int n_attrs;
     Act act;               /* fused activation epilogue, ACT_NONE before pass_fuse */
     float act_alpha, act_beta;   /* its parameters: LeakyRelu alpha; Clip min and max */
+    int kernel;            /* KernelId chosen by select_kernels; KERNEL_REFERENCE until then */
+    const char *kernel_why;      /* arena string: why a faster kernel was not taken, or NULL */
 } Node;
 
 typedef struct Graph {
@@ -240,6 +267,8 @@ typedef struct Graph {
     const char *source;    /* model file name (base name), for the emitted banner */
     int64_t arena_bytes;   /* plan_buffers: size of the activation arena, -1 before */
     int64_t arena_lower_bound; /* plan_buffers: largest sum of simultaneously live tensors */
+    KernelPolicy kernel_policy; /* set by the caller before the pipeline; read by select_kernels */
+    bool kernels_selected; /* select_kernels ran: Node.kernel and Tensor.layout are meaningful */
 } Graph;
 
 /* Returns an empty graph with its own arena, or NULL when out of memory. */
@@ -452,8 +481,11 @@ bool ir_infer_shapes(Graph *g, Diag *d);
 bool ir_verify(const Graph *g, Diag *d);
 
 /* Deterministic text form, one line per node, e.g.
- *   %7 = Conv(%0, %1, %2) {group=1 kernel_shape=[5,5]} act=silu : f32[1,32,28,28] @0   # "conv1"
- * preceded by inputs/constants and followed by outputs and the plan summary. */
+ *   %7 = Conv(%0, %1, %2) {group=1 kernel_shape=[5,5]} act=silu kernel=conv_direct_blk16
+ *        : f32[1,32,28,28] blk16 @0   # "conv1"        (on one line)
+ * preceded by inputs/constants and followed by outputs and the plan summary;
+ * kernel= once select_kernels ran, why="..." when a faster kernel refused, the
+ * layout after the type when it is not NCHW. */
 void ir_print(const Graph *g, FILE *out);
 /* Graphviz (dot) form: one box per node (fused activations, output shape and
  * arena offset in the label), weights listed in their node, edges labelled with
@@ -465,7 +497,10 @@ void ir_print_dot(const Graph *g, FILE *out);
  * = the last step that reads it (first[t] when nobody does, -1 when neither).
  * Both arrays hold g->n_tensors ints. */
 void ir_lifetimes(const Graph *g, int *first, int *last);
-/* Bytes a planned tensor occupies in the arena (ir_nbytes rounded up to 64). */
+/* Bytes of a tensor as stored in its layout: ir_nbytes for NCHW, the padded
+ * n * ceil(c/16)*16 * h * w * 4 for BLK16; -1 if unknown or overflow. */
+int64_t ir_storage_bytes(const Tensor *t);
+/* Bytes a planned tensor occupies in the arena (ir_storage_bytes rounded up to 64). */
 int64_t ir_planned_bytes(const Tensor *t);
 /* The step at which the planned tensors (offset >= 0) live at once take the
  * most bytes (tensors sharing bytes in place counted once); *bytes receives
@@ -480,8 +515,55 @@ void ir_print_plan(const Graph *g, FILE *out);
 /* The graph and its plan as one JSON object (print_json.c): valid JSON (UTF-8;
  * invalid bytes in names become U+FFFD), deterministic, keys documented there. */
 void ir_print_json(const Graph *g, FILE *out);
-/* Per-layer cost of a planned graph (print_report.c): MACs, bytes read (inputs
- * and weights) and written per node, totals, and the tensors at the peak. */
+/* Per-layer cost of a planned graph (print_report.c): kernel, FLOPs, bytes read
+ * (inputs and weights) and written per node, totals, and the tensors at the peak. */
 void ir_print_report(const Graph *g, FILE *out);
+
+/* ---------------------------------------------------------------- kernels */
+
+/* The kernels codegen can emit for a node (kernels.c). Selection (passes/
+ * select_kernels.c) walks ir_kernels in order and takes the first entry whose
+ * op matches, whose predicate accepts the node's shape class and whose layouts
+ * fit the tensors; KERNEL_REFERENCE, last, accepts every node (NCHW only).
+ * Adding a kernel: one KernelId, one entry in kernels.c, one runtime file, and
+ * its emission in codegen/emit_fast.c. */
+typedef enum KernelId {
+    KERNEL_REFERENCE = 0,          /* the plain kernel of the op (runtime/conv.c ...) */
+    KERNEL_CONV_DIRECT_BLK16,      /* rt_conv_fast_body: 16 output channels per vector */
+    KERNEL_CONV_REDUCE_BLK16,      /* rt_conv_reduce_body: few outputs, reduce over blk16 input */
+    KERNEL_MAXPOOL_BLK16,          /* rt_maxpool2d_blocked_f32 */
+    KERNEL_RESIZE_NEAREST_BLK16,   /* rt_resize_nearest_blocked_f32 */
+    KERNEL_BINARY_FLAT,            /* rt_binary_f32 on same-shape operands: any one layout */
+    KERNEL_UNARY_FLAT,             /* rt_unary_f32: any layout */
+    KERNEL_COUNT_
+} KernelId;
+
+#define KERNEL_MAX_OPS 4
+typedef struct KernelEntry {
+    KernelId id;
+    const char *name;              /* "conv_direct_blk16": what it computes, shape class, layout */
+    int n_ops;                     /* ops it implements (0: every op) */
+    OpKind ops[KERNEL_MAX_OPS];
+    /* The shape class: true when the kernel computes node n (attributes,
+     * shapes, constant weights); otherwise false with a short reason in why
+     * ("group 8 != 1"). NULL: every node of the ops. */
+    bool (*accepts)(const Graph *g, const Node *n, char *why, size_t size);
+    int n_data_in;                 /* inputs 0..n_data_in-1 and output 0 carry the layouts
+                                    * below; every other input and output is NCHW */
+    unsigned reads, writes;        /* LAYOUT_BIT masks of the data inputs and output 0 */
+    bool same_layout;              /* the data inputs and output 0 share one layout */
+    bool packs_weights;            /* input 1 is repacked by codegen (a constant) */
+    const char *files[2];          /* runtime files it needs, in emission order; NULL
+                                    * entries: none beyond the op's reference file */
+} KernelEntry;
+extern const KernelEntry ir_kernels[];
+extern const int ir_n_kernels;
+/* The entry of a KernelId (the reference entry for an unknown id). */
+const KernelEntry *ir_kernel(int id);
+/* True when entry k implements op. */
+bool ir_kernel_has_op(const KernelEntry *k, OpKind op);
+/* Floating-point operations of node n (2 per multiply-add; Conv, ConvTranspose,
+ * Gemm, MatMul), 0 for the others or when the geometry is unknown. */
+int64_t ir_node_flops(const Graph *g, const Node *n);
 
 #endif

@@ -32,7 +32,7 @@ void ir_lifetimes(const Graph *g, int *first, int *last)
 
 int64_t ir_planned_bytes(const Tensor *t)
 {
-    int64_t b = ir_nbytes(t);
+    int64_t b = ir_storage_bytes(t);
     return b < 0 ? -1 : (b + 63) / 64 * 64;
 }
 

@@ -27,6 +27,7 @@ static void print_quoted(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* The type, and the layout when it is not NCHW: "f32[1,32,28,28] blk16". */
 static void print_type(FILE *out, const Tensor *t)
 {
     char buf[256];
@@ -36,6 +37,8 @@ static void print_type(FILE *out, const Tensor *t)
         if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
             *p = '?';
     fputs(buf, out);
+    if (t->layout != LAYOUT_NCHW)
+        fprintf(out, " %s", layout_name(t->layout));
 }
 
 static void print_attr(FILE *out, const Attr *a)
@@ -160,6 +163,12 @@ void ir_print(const Graph *g, FILE *out)
             fprintf(out, "(alpha=%g)", (double)n->act_alpha);
         else if (n->act == ACT_CLIP)
             fprintf(out, "(min=%g max=%g)", (double)n->act_alpha, (double)n->act_beta);
+        if (g->kernels_selected)
+            fprintf(out, " kernel=%s", ir_kernel(n->kernel)->name);
+        if (n->kernel_why) {
+            fputs(" why=", out);
+            print_quoted(out, n->kernel_why);
+        }
         fputs(" :", out);
         for (int k = 0; k < n->n_out; k++) {
             if (n->out[k] < 0)
@@ -255,7 +264,11 @@ void ir_print_dot(const Graph *g, FILE *out)
             else if (g->arena_bytes >= 0 && t->is_output)
                 snprintf(where, sizeof where, " @out");
             label_add(label, sizeof label, &len, "\n-> %s%s", type, where);
+            if (t->layout != LAYOUT_NCHW)
+                label_add(label, sizeof label, &len, " %s%s", layout_name(t->layout), "");
         }
+        if (g->kernels_selected)
+            label_add(label, sizeof label, &len, "\nkernel %s%s", ir_kernel(n->kernel)->name, "");
         fprintf(out, "  n%d [shape=box style=rounded label=", i);
         dot_quoted(out, label);
         fputs(n->act != ACT_NONE ? " color=blue];\n" : "];\n", out);

@@ -6,9 +6,11 @@
  *   {"onnxc": version, "model": file, "opset": n, "inputs": [ids], "outputs": [ids],
  *    "tensors": [{"id", "name", "kind": "input"|"const"|"value", "dtype", "shape":
  *                 [dims; a symbolic dim is its name as a string], "producer": node
- *                 or null, "offset": arena offset or null}],
- *    "nodes": [{"id", "op", "name", "act", "inputs": [ids, null when omitted],
- *               "outputs": [ids], "attrs": {name: value}}],
+ *                 or null, "offset": arena offset or null, "layout": "nchw"|"blk16"}],
+ *    "nodes": [{"id", "op", "name", "act", "kernel": name or null (before
+ *               select_kernels), "why": reason a faster kernel was not taken or
+ *               null, "inputs": [ids, null when omitted], "outputs": [ids],
+ *               "attrs": {name: value}}],
  *    "plan": null | {"arena_bytes", "lower_bound", "efficiency", "peak_step",
  *                    "buffers": [{"tensor", "bytes", "first", "last", "offset"}]}}
  *
@@ -181,9 +183,10 @@ static void json_tensor(FILE *out, const Graph *g, int t)
         fputs("null", out);
     fputs(", \"offset\": ", out);
     if (x->offset >= 0)
-        fprintf(out, "%lld}", (long long)x->offset);
+        fprintf(out, "%lld", (long long)x->offset);
     else
-        fputs("null}", out);
+        fputs("null", out);
+    fprintf(out, ", \"layout\": \"%s\"}", layout_name(x->layout));
 }
 
 static void json_node(FILE *out, const Graph *g, int i)
@@ -191,7 +194,17 @@ static void json_node(FILE *out, const Graph *g, int i)
     const Node *n = &g->nodes[i];
     fprintf(out, "    {\"id\": %d, \"op\": \"%s\", \"name\": ", i, op_name(n->op));
     json_str(out, n->name);
-    fprintf(out, ", \"act\": \"%s\", \"inputs\": ", act_name(n->act));
+    fprintf(out, ", \"act\": \"%s\", \"kernel\": ", act_name(n->act));
+    if (g->kernels_selected)
+        json_str(out, ir_kernel(n->kernel)->name);
+    else
+        fputs("null", out);
+    fputs(", \"why\": ", out);
+    if (n->kernel_why)
+        json_str(out, n->kernel_why);
+    else
+        fputs("null", out);
+    fputs(", \"inputs\": ", out);
     json_ids(out, n->in, n->n_in);
     fputs(", \"outputs\": ", out);
     json_ids(out, n->out, n->n_out);

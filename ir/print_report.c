@@ -1,30 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * print_report.c - the cost of a planned graph, layer by layer (`onnxc compile
- * --report`): for each node its multiply-adds (Conv: N*M*oH*oW*(C/group)*kH*kW;
- * every other op has none, pooling and elementwise work is counted in bytes),
- * the bytes it reads (inputs and weights) and writes, then the totals and the
- * tensors live at the activation peak, which make the arena as large as it is.
+ * --report`): for each node its kernel (select_kernels), its floating-point
+ * operations (ir_node_flops: 2 per multiply-add of Conv, ConvTranspose, Gemm,
+ * MatMul; pooling and elementwise work is counted in bytes), the bytes it
+ * reads (inputs and weights) and writes (as stored: blk16 padded), then the
+ * totals and the tensors live at the activation peak, which make the arena as
+ * large as it is.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "ir.h"
 
-static int64_t node_macs(const Graph *g, const Node *n)
-{
-    if (n->op != OP_CONV)
-        return 0;
-    ConvGeom q;
-    Diag d = {0};
-    if (!ir_conv_geom(g, n, &q, &d) || q.group <= 0)
-        return 0;
-    return q.n * q.m * q.oh * q.ow * (q.c / q.group) * q.kh * q.kw;
-}
-
 static int64_t bytes_of(const Graph *g, int t)
 {
-    int64_t b = t >= 0 ? ir_nbytes(&g->tensors[t]) : 0;
+    int64_t b = t >= 0 ? ir_storage_bytes(&g->tensors[t]) : 0;
     return b > 0 ? b : 0;
 }
 
@@ -44,9 +35,9 @@ static void print_tensor(const Graph *g, int t, FILE *out)
 
 void ir_print_report(const Graph *g, FILE *out)
 {
-    fprintf(out, "%-4s %-14s %-34s %-18s %12s %12s %12s\n", "node", "op", "name", "output",
-            "MACs", "read", "written");
-    int64_t macs = 0, rd = 0, wr = 0;
+    fprintf(out, "%-4s %-14s %-34s %-20s %-24s %12s %12s %12s\n", "node", "op", "name", "kernel",
+            "output", "FLOPs", "read", "written");
+    int64_t flops = 0, rd = 0, wr = 0;
     for (int i = 0; i < g->n_nodes; i++) {
         const Node *n = &g->nodes[i];
         char op[64], type[256] = "", name[40];
@@ -56,21 +47,28 @@ void ir_print_report(const Graph *g, FILE *out)
         for (; n->name[k] && k < 33; k++)
             name[k] = (n->name[k] < 0x20 || n->name[k] >= 0x7f) ? '?' : n->name[k];
         name[k] = '\0';
-        int64_t m = node_macs(g, n), r = 0, w = 0;
+        int64_t m = ir_node_flops(g, n), r = 0, w = 0;
         for (int j = 0; j < n->n_in; j++)
             r += bytes_of(g, n->in[j]);
         for (int j = 0; j < n->n_out; j++)
             w += bytes_of(g, n->out[j]);
-        if (n->n_out > 0 && n->out[0] >= 0)
-            ir_format_type(&g->tensors[n->out[0]], type, sizeof type);
-        fprintf(out, "%-4d %-14s %-34s %-18s %12lld %12lld %12lld\n", i, op, name, type,
-                (long long)m, (long long)r, (long long)w);
-        macs += m;
+        if (n->n_out > 0 && n->out[0] >= 0) {
+            const Tensor *y = &g->tensors[n->out[0]];
+            ir_format_type(y, type, sizeof type);
+            if (y->layout != LAYOUT_NCHW) {
+                size_t len = strlen(type);
+                snprintf(type + len, sizeof type - len, " %s", layout_name(y->layout));
+            }
+        }
+        fprintf(out, "%-4d %-14s %-34s %-20s %-24s %12lld %12lld %12lld\n", i, op, name,
+                g->kernels_selected ? ir_kernel(n->kernel)->name : "-", type, (long long)m,
+                (long long)r, (long long)w);
+        flops += m;
         rd += r;
         wr += w;
     }
-    fprintf(out, "%-4s %-14s %-34s %-18s %12lld %12lld %12lld\n", "all", "", "", "",
-            (long long)macs, (long long)rd, (long long)wr);
+    fprintf(out, "%-4s %-14s %-34s %-20s %-24s %12lld %12lld %12lld\n", "all", "", "", "", "",
+            (long long)flops, (long long)rd, (long long)wr);
     if (g->arena_bytes < 0)
         return;
     size_t nt = (size_t)(g->n_tensors > 0 ? g->n_tensors : 1);

@@ -33,6 +33,42 @@ static bool elementwise(OpKind op)
            op == OP_RELU || op == OP_IDENTITY;
 }
 
+/* Layouts: only rank-4 f32 intermediate tensors are ever blk16, and every
+ * node reads and writes each tensor in a layout its kernel's entry allows
+ * (ir_kernels): a reference kernel reading blk16 data would compute garbage. */
+static bool check_layouts(const Graph *g, Diag *d)
+{
+    for (int t = 0; t < g->n_tensors; t++) {
+        const Tensor *x = &g->tensors[t];
+        if (x->layout == LAYOUT_BLK16 &&
+            (x->kind != TK_VALUE || x->is_output || x->dtype != DT_F32 || x->rank != 4))
+            return diag_fail(d, ST_INTERNAL, NULL, "tensor %%%d '%s' cannot be blk16", t, x->name);
+    }
+    for (int i = 0; i < g->n_nodes; i++) {
+        const Node *n = &g->nodes[i];
+        const KernelEntry *k = ir_kernel(n->kernel);
+        if (!ir_kernel_has_op(k, n->op))
+            return diag_fail(d, ST_INTERNAL, n, "kernel %s does not implement %s", k->name,
+                             op_name(n->op));
+        for (int a = 0; a < n->n_in + n->n_out; a++) {
+            bool in = a < n->n_in;
+            int t = in ? n->in[a] : n->out[a - n->n_in];
+            if (t < 0)
+                continue;
+            bool data = in ? a < k->n_data_in : a == n->n_in;
+            unsigned allowed = !data ? LAYOUT_BIT(LAYOUT_NCHW) : in ? k->reads : k->writes;
+            if (!(allowed & LAYOUT_BIT(g->tensors[t].layout)))
+                return diag_fail(d, ST_INTERNAL, n, "kernel %s cannot %s %s tensor '%s'", k->name,
+                                 in ? "read" : "write", layout_name(g->tensors[t].layout),
+                                 g->tensors[t].name);
+            if (data && k->same_layout && n->n_out > 0 && n->out[0] >= 0 &&
+                g->tensors[t].layout != g->tensors[n->out[0]].layout)
+                return diag_fail(d, ST_INTERNAL, n, "kernel %s needs one layout", k->name);
+        }
+    }
+    return true;
+}
+
 /* Steps (node positions) at which each planned tensor is first written and last read. */
 static bool check_plan(const Graph *g, Diag *d)
 {
@@ -60,7 +96,7 @@ static bool check_plan(const Graph *g, Diag *d)
         const Tensor *ta = &g->tensors[a];
         if (ta->offset < 0)
             continue;
-        int64_t sa = ir_nbytes(ta);
+        int64_t sa = ir_storage_bytes(ta);
         if (first[a] < 0 || sa < 0 || ta->offset + sa > g->arena_bytes) {
             ok = diag_fail(d, ST_INTERNAL, NULL, "tensor %%%d '%s' is planned outside the arena",
                            a, ta->name);
@@ -70,7 +106,7 @@ static bool check_plan(const Graph *g, Diag *d)
             const Tensor *tb = &g->tensors[b];
             if (tb->offset < 0 || first[b] < 0)
                 continue;
-            int64_t sb = ir_nbytes(tb);
+            int64_t sb = ir_storage_bytes(tb);
             bool mem = ta->offset < tb->offset + sb && tb->offset < ta->offset + sa;
             bool live = first[a] <= last[b] && first[b] <= last[a];
             /* In place: an elementwise node writes its output exactly over an
@@ -150,6 +186,8 @@ bool ir_verify(const Graph *g, Diag *d)
             ok = diag_fail(d, ST_INTERNAL, NULL, "graph output %d is never produced", k);
     }
     free(produced);
+    if (ok)
+        ok = check_layouts(g, d);
     if (ok && g->arena_bytes >= 0)
         ok = check_plan(g, d);
     return ok;

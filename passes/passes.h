@@ -13,6 +13,7 @@ bool pass_fold_constants(Graph *g, Diag *d);  /* evaluate nodes whose inputs are
 bool pass_remove_dead(Graph *g, Diag *d);     /* drop nodes whose outputs nobody reads; Identity */
 bool pass_fold_batchnorm(Graph *g, Diag *d);  /* BatchNormalization into the producing Conv / ConvTranspose */
 bool pass_fuse(Graph *g, Diag *d);            /* Conv/ConvTranspose/Gemm/MatMul + Relu, Sigmoid, SiLU, Tanh, HardSwish, ReLU6 */
+bool pass_select_kernels(Graph *g, Diag *d);  /* per node its kernel, per tensor its layout (g->kernel_policy) */
 bool pass_plan_buffers(Graph *g, Diag *d);    /* offsets in one activation arena */
 
 typedef struct Pass {

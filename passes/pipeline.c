@@ -9,7 +9,9 @@
  * before fuse: a Conv -> BatchNormalization -> Relu chain becomes one Conv
  * with a folded weight and a ReLU epilogue. fuse removes the nodes it fuses itself and
  * leaves nothing dead, so remove_dead runs once and every pass name is unique
- * (--print-ir-after=PASS names exactly one point). plan_buffers runs last,
+ * (--print-ir-after=PASS names exactly one point). select_kernels runs after
+ * fuse (a fused epilogue decides whether a fast kernel applies) and before
+ * plan_buffers (a blk16 tensor takes its padded size). plan_buffers runs last,
  * because any later change to the schedule would invalidate the offsets.
  */
 #include "passes.h"
@@ -19,6 +21,7 @@ static const Pass pipeline[] = {
     {"remove_dead", pass_remove_dead},
     {"fold_batchnorm", pass_fold_batchnorm},
     {"fuse", pass_fuse},
+    {"select_kernels", pass_select_kernels},
     {"plan_buffers", pass_plan_buffers},
 };
 

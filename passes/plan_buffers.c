@@ -6,11 +6,12 @@
  * node produces and that is not a graph output (outputs live in the caller's
  * buffers, inputs and constants elsewhere). It is live from its producer's step
  * to its last consumer's step (only the producer's step if nobody reads it); its
- * size is ir_nbytes rounded up to PLAN_ALIGN.
+ * size is ir_storage_bytes (the padded size of a blk16 tensor) rounded up to
+ * PLAN_ALIGN.
  *
  * In place: an f32 Add/Sub/Mul/Div whose input (input 0 preferred) is a planned
  * tensor read for the last time by this node, with exactly the output's shape
- * (no broadcast), writes its output over that input: both become one buffer
+ * and layout (no broadcast), writes its output over that input: both become one buffer
  * whose lifetime is the union. Chains of such nodes share one buffer.
  *
  * The buffers go to plan_greedy (plan.c); Tensor.offset is set for planned tensors
@@ -23,7 +24,7 @@
 enum { PLAN_ALIGN = 64 };
 
 static bool same_shape(const Tensor *a, const Tensor *b) {
-    if (a->rank != b->rank || a->dtype != b->dtype)
+    if (a->rank != b->rank || a->dtype != b->dtype || a->layout != b->layout)
         return false;
     for (int i = 0; i < a->rank; i++)
         if (a->dims[i] != b->dims[i])
@@ -107,7 +108,7 @@ bool pass_plan_buffers(Graph *g, Diag *d) {
     for (int t = 0; t < nt; t++) {
         if (buf_of[t] < 0 || alias[t] != t)
             continue;
-        bufs[nb].size = (ir_nbytes(&g->tensors[t]) + PLAN_ALIGN - 1) / PLAN_ALIGN * PLAN_ALIGN;
+        bufs[nb].size = (ir_storage_bytes(&g->tensors[t]) + PLAN_ALIGN - 1) / PLAN_ALIGN * PLAN_ALIGN;
         bufs[nb].first = prod[t];
         bufs[nb].last = prod[t];
         bufs[nb].offset = -1;

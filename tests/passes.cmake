@@ -7,7 +7,7 @@ if(TARGET test_plan AND TARGET onnxc_frontend)
 endif()
 
 # golden files and graph helpers shared by the pass tests
-foreach(t test_fold test_fuse)
+foreach(t test_fold test_fuse test_select_kernels)
   if(TARGET ${t})
     target_sources(${t} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/pass_test_util.c)
   endif()

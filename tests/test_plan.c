@@ -242,7 +242,7 @@ static void test_pipeline_order_and_observer(void **state) {
     (void)state;
     int n;
     const Pass *p = passes_pipeline(&n);
-    assert_int_equal(n, 5);
+    assert_int_equal(n, 6);
     for (int i = 0; i < n; i++)   /* names are unique, for --print-ir-after=PASS */
         for (int j = i + 1; j < n; j++)
             assert_true(strcmp(p[i].name, p[j].name) != 0);
@@ -261,7 +261,7 @@ static void test_pipeline_order_and_observer(void **state) {
     assert_true(ir_infer_shapes(g, &d));
     char log[256] = "";
     assert_true(passes_run(g, record_pass, log, &d));
-    assert_string_equal(log, "import fold_constants remove_dead fold_batchnorm fuse plan_buffers ");
+    assert_string_equal(log, "import fold_constants remove_dead fold_batchnorm fuse select_kernels plan_buffers ");
     assert_int_equal(g->n_nodes, 1);          /* the Identity is gone, Relu writes y */
     assert_int_equal(g->nodes[0].out[0], y);
     assert_int_equal(g->arena_bytes, 0);      /* nothing intermediate is left */

@@ -351,8 +351,9 @@ static void test_basic_unet_plan_and_report(void **state)
     free(s);
 
     s = print_to_string(g, ir_print_report, &n);
-    /* 31.36 M multiply-adds: the sum over the six convolutions of DESIGN.md */
-    assert_non_null(strstr(s, " 31360000 "));
+    /* 31.36 M multiply-adds, 62.72 M FLOPs: the sum over the six convolutions of DESIGN.md */
+    assert_non_null(strstr(s, " 62720000 "));
+    assert_non_null(strstr(s, " conv_direct_blk16 "));
     assert_non_null(strstr(s, "peak 225792 bytes at node"));
     free(s);
     ir_graph_free(g);

@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_select_kernels.c - pass_select_kernels (passes/select_kernels.c) and the
+ * kernel table (ir/kernels.c) on small graphs: the kernel and the reason
+ * recorded per node, the layout per tensor, the three policies, the padded
+ * sizes the planner gives blk16 tensors, the verifier's layout checks, and a
+ * golden dump (tests/golden/select_kernels.select_kernels.ir).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pass_test_util.h"
+#include "passes.h"
+
+static int value(Graph *g, const char *name)
+{
+    int t = ir_add_tensor(g, name, TK_VALUE, DT_F32);
+    assert_true(t >= 0);
+    return t;
+}
+
+/* A graph with input x : f32[1,c,8,8]. */
+static Graph *new_graph(int c, int *x)
+{
+    Graph *g = ir_graph_new();
+    assert_non_null(g);
+    g->opset = 13;
+    *x = ir_add_tensor(g, "x", TK_INPUT, DT_F32);
+    Tensor *t = &g->tensors[*x];
+    t->rank = 4;
+    t->dims[0] = 1;
+    t->dims[1] = c;
+    t->dims[2] = 8;
+    t->dims[3] = 8;
+    add_list(g, &g->inputs, &g->n_inputs, *x);
+    return g;
+}
+
+/* y = Conv(x, w[m, c/group, 3, 3], b[m]), pads 1; w_input: the weights are a
+ * graph input instead of a constant. Returns y; *node the node id. */
+static int conv(Graph *g, int x, int c, int m, int group, bool w_input, const char *name,
+                int *node)
+{
+    const int64_t wd[4] = {m, c / group, 3, 3}, bd[1] = {m};
+    int64_t nw = wd[0] * wd[1] * 9;
+    float *w = calloc((size_t)nw, sizeof *w), *b = calloc((size_t)m, sizeof *b);
+    assert_non_null(w);
+    assert_non_null(b);
+    for (int64_t i = 0; i < nw; i++)
+        w[i] = (float)(i % 7) * 0.125f - 0.375f;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s.w", name);
+    int wt;
+    if (w_input) {
+        wt = ir_add_tensor(g, buf, TK_INPUT, DT_F32);
+        g->tensors[wt].rank = 4;
+        memcpy(g->tensors[wt].dims, wd, sizeof wd);
+        add_list(g, &g->inputs, &g->n_inputs, wt);
+    } else {
+        wt = ir_add_const(g, buf, DT_F32, 4, wd, w);
+    }
+    snprintf(buf, sizeof buf, "%s.b", name);
+    int bt = ir_add_const(g, buf, DT_F32, 1, bd, b);
+    free(w);
+    free(b);
+    snprintf(buf, sizeof buf, "%s_out", name);
+    int y = value(g, buf);
+    int in[3] = {x, wt, bt};
+    *node = ir_add_node(g, OP_CONV, name, in, 3, &y, 1);
+    assert_true(*node >= 0);
+    static const int64_t kernel[2] = {3, 3}, pads[4] = {1, 1, 1, 1};
+    const int64_t grp = group;
+    Attr attrs[3] = {
+        {.name = "kernel_shape", .type = AT_INTS, .ints = kernel, .n = 2, .tensor = -1},
+        {.name = "pads", .type = AT_INTS, .ints = pads, .n = 4, .tensor = -1},
+        {.name = "group", .type = AT_INT, .i = grp, .tensor = -1},
+    };
+    assert_true(ir_node_set_attrs(g, *node, attrs, 3));
+    return y;
+}
+
+static int maxpool(Graph *g, int x, const char *name, int *node)
+{
+    int y = value(g, name);
+    *node = ir_add_node(g, OP_MAXPOOL, name, &x, 1, &y, 1);
+    assert_true(*node >= 0);
+    static const int64_t k[2] = {2, 2};
+    Attr attrs[2] = {
+        {.name = "kernel_shape", .type = AT_INTS, .ints = k, .n = 2, .tensor = -1},
+        {.name = "strides", .type = AT_INTS, .ints = k, .n = 2, .tensor = -1},
+    };
+    assert_true(ir_node_set_attrs(g, *node, attrs, 2));
+    return y;
+}
+
+static void run(Graph *g)
+{
+    Diag d = {0};
+    if (!ir_infer_shapes(g, &d) || !passes_run(g, NULL, NULL, &d))
+        fail_msg("pipeline: %s (%s)", d.msg, d.node);
+}
+
+static const char *kname(const Graph *g, int node)
+{
+    return ir_kernel(g->nodes[node].kernel)->name;
+}
+
+/* x -> conv 32 (silu) -> maxpool -> conv 1 -> y: the BasicUNet pattern. */
+static Graph *unet_like(int policy, int *c0, int *mp, int *c1)
+{
+    int x;
+    Graph *g = new_graph(1, &x);
+    g->kernel_policy = (KernelPolicy)policy;
+    int a = conv(g, x, 1, 32, 1, false, "c0", c0);
+    int p = maxpool(g, a, "mp", mp);
+    int y = conv(g, p, 32, 1, 1, false, "c1", c1);
+    mark_output(g, y);
+    run(g);
+    return g;
+}
+
+static void test_fast_policy(void **state)
+{
+    (void)state;
+    int c0, mp, c1;
+    Graph *g = unet_like(KP_FAST, &c0, &mp, &c1);
+    assert_true(g->kernels_selected);
+    assert_string_equal(kname(g, c0), "conv_direct_blk16");
+    assert_null(g->nodes[c0].kernel_why);
+    assert_string_equal(kname(g, mp), "maxpool_blk16");
+    assert_null(g->nodes[mp].kernel_why);
+    assert_string_equal(kname(g, c1), "conv_reduce_blk16");
+    assert_string_equal(g->nodes[c1].kernel_why, "m 1 not a multiple of 16");
+    /* model input and output NCHW, the intermediates blk16 */
+    assert_int_equal(g->tensors[g->nodes[c0].in[0]].layout, LAYOUT_NCHW);
+    assert_int_equal(g->tensors[g->nodes[c0].out[0]].layout, LAYOUT_BLK16);
+    assert_int_equal(g->tensors[g->nodes[mp].out[0]].layout, LAYOUT_BLK16);
+    assert_int_equal(g->tensors[g->nodes[c1].out[0]].layout, LAYOUT_NCHW);
+    assert_int_equal(g->tensors[g->nodes[c0].in[1]].layout, LAYOUT_NCHW);   /* weights */
+    check_golden(g, "select_kernels.select_kernels");
+    ir_graph_free(g);
+}
+
+static void test_nchw_policy(void **state)
+{
+    (void)state;
+    int c0, mp, c1;
+    Graph *g = unet_like(KP_NCHW, &c0, &mp, &c1);
+    for (int t = 0; t < g->n_tensors; t++)
+        assert_int_equal(g->tensors[t].layout, LAYOUT_NCHW);
+    assert_string_equal(kname(g, c0), "conv_direct_blk16");   /* reads and writes NCHW */
+    assert_string_equal(kname(g, mp), "reference");
+    assert_string_equal(g->nodes[mp].kernel_why, "input nchw");
+    assert_string_equal(kname(g, c1), "reference");
+    assert_string_equal(g->nodes[c1].kernel_why, "m 1 not a multiple of 16; input nchw");
+    ir_graph_free(g);
+}
+
+static void test_reference_policy(void **state)
+{
+    (void)state;
+    int c0, mp, c1;
+    Graph *g = unet_like(KP_REFERENCE, &c0, &mp, &c1);
+    for (int i = 0; i < g->n_nodes; i++) {
+        assert_int_equal(g->nodes[i].kernel, KERNEL_REFERENCE);
+        assert_null(g->nodes[i].kernel_why);
+    }
+    for (int t = 0; t < g->n_tensors; t++)
+        assert_int_equal(g->tensors[t].layout, LAYOUT_NCHW);
+    ir_graph_free(g);
+}
+
+/* The reasons of refusal, and a blocked class broken by one reader. */
+static void test_refusals(void **state)
+{
+    (void)state;
+    int x, n1, n2, n3, n4;
+    Graph *g = new_graph(16, &x);
+    int a = conv(g, x, 16, 32, 2, false, "grouped", &n1);
+    int b = conv(g, a, 32, 16, 1, true, "w_in", &n2);
+    int c = conv(g, b, 16, 16, 1, false, "ok", &n3);
+    int y = value(g, "y");
+    int in[1] = {c};
+    n4 = ir_add_node(g, OP_SOFTMAX, "sm", in, 1, &y, 1);
+    assert_true(n4 >= 0);
+    mark_output(g, y);
+    run(g);
+    assert_string_equal(kname(g, n1), "reference");
+    assert_string_equal(g->nodes[n1].kernel_why, "group 2 != 1");
+    assert_string_equal(kname(g, n2), "reference");
+    assert_string_equal(g->nodes[n2].kernel_why, "weights not constant");
+    assert_string_equal(kname(g, n3), "conv_direct_blk16");
+    assert_string_equal(kname(g, n4), "reference");
+    assert_null(g->nodes[n4].kernel_why);   /* Softmax has no other kernel */
+    /* a is read by a reference conv, c by Softmax: both NCHW */
+    assert_int_equal(g->tensors[a].layout, LAYOUT_NCHW);
+    assert_int_equal(g->tensors[b].layout, LAYOUT_NCHW);
+    assert_int_equal(g->tensors[c].layout, LAYOUT_NCHW);
+    ir_graph_free(g);
+}
+
+/* blk16 sizes are padded to whole blocks of 16 channels, and the planner and
+ * the verifier see those sizes. */
+static void test_padded_sizes(void **state)
+{
+    (void)state;
+    int x, n1, n2;
+    Graph *g = new_graph(3, &x);
+    int a = conv(g, x, 3, 16, 1, false, "c16", &n1);
+    int y = conv(g, a, 16, 24, 1, false, "c24", &n2);
+    mark_output(g, y);
+    Diag d = {0};
+    assert_true(ir_infer_shapes(g, &d));
+    Tensor t = g->tensors[a];
+    t.dims[1] = 24;
+    t.layout = LAYOUT_NCHW;
+    assert_int_equal(ir_storage_bytes(&t), 24 * 64 * 4);
+    t.layout = LAYOUT_BLK16;
+    assert_int_equal(ir_storage_bytes(&t), 32 * 64 * 4);
+    assert_int_equal(ir_planned_bytes(&t), 32 * 64 * 4);
+    t.dims[1] = 17;
+    assert_int_equal(ir_storage_bytes(&t), 32 * 64 * 4);
+    t.dims[1] = 16;
+    assert_int_equal(ir_storage_bytes(&t), 16 * 64 * 4);
+
+    /* the planner sizes a blk16 tensor padded: give a 24-channel
+     * intermediate the blk16 layout by hand and plan */
+    ir_graph_free(g);
+    g = new_graph(3, &x);
+    a = conv(g, x, 3, 24, 1, false, "c24a", &n1);
+    int b = conv(g, a, 24, 16, 1, false, "c16b", &n2);
+    mark_output(g, b);
+    assert_true(ir_infer_shapes(g, &d));
+    g->tensors[a].layout = LAYOUT_BLK16;
+    g->nodes[n1].kernel = KERNEL_CONV_DIRECT_BLK16;
+    g->nodes[n2].kernel = KERNEL_CONV_DIRECT_BLK16;
+    assert_true(pass_plan_buffers(g, &d));
+    assert_int_equal(g->arena_bytes, 32 * 64 * 4);
+    assert_true(ir_verify(g, &d));
+    ir_graph_free(g);
+}
+
+/* The verifier rejects a reference kernel reading blk16 data and a blk16 graph output. */
+static void test_verifier(void **state)
+{
+    (void)state;
+    int c0, mp, c1;
+    Graph *g = unet_like(KP_FAST, &c0, &mp, &c1);
+    Diag d = {0};
+    assert_true(ir_verify(g, &d));
+    g->nodes[mp].kernel = KERNEL_REFERENCE;
+    assert_false(ir_verify(g, &d));
+    assert_int_equal(d.code, ST_INTERNAL);
+    assert_non_null(strstr(d.msg, "kernel reference cannot read blk16"));
+    g->nodes[mp].kernel = KERNEL_MAXPOOL_BLK16;
+    Diag d2 = {0};
+    g->tensors[g->nodes[c1].out[0]].layout = LAYOUT_BLK16;
+    assert_false(ir_verify(g, &d2));
+    assert_non_null(strstr(d2.msg, "cannot be blk16"));
+    g->tensors[g->nodes[c1].out[0]].layout = LAYOUT_NCHW;
+    Diag d3 = {0};
+    g->nodes[mp].kernel = KERNEL_CONV_DIRECT_BLK16;   /* not a MaxPool kernel */
+    assert_false(ir_verify(g, &d3));
+    assert_non_null(strstr(d3.msg, "does not implement MaxPool"));
+    ir_graph_free(g);
+}
+
+/* Every entry is reachable by id, the reference entry is last and takes any op. */
+static void test_table(void **state)
+{
+    (void)state;
+    assert_true(ir_n_kernels >= 2);
+    assert_int_equal(ir_kernels[ir_n_kernels - 1].id, KERNEL_REFERENCE);
+    assert_true(ir_kernel_has_op(&ir_kernels[ir_n_kernels - 1], OP_SOFTMAX));
+    for (int i = 0; i < ir_n_kernels; i++) {
+        assert_ptr_equal(ir_kernel(ir_kernels[i].id), &ir_kernels[i]);
+        for (int j = i + 1; j < ir_n_kernels; j++) {
+            assert_true(ir_kernels[i].id != ir_kernels[j].id);
+            assert_true(strcmp(ir_kernels[i].name, ir_kernels[j].name) != 0);
+        }
+    }
+    assert_ptr_equal(ir_kernel(-5), &ir_kernels[ir_n_kernels - 1]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fast_policy),
+        cmocka_unit_test(test_nchw_policy),
+        cmocka_unit_test(test_reference_policy),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_padded_sizes),
+        cmocka_unit_test(test_verifier),
+        cmocka_unit_test(test_table),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
