@@ -97,4 +97,14 @@ bool cg_fast_emit_call(const Graph *g, int i, bool has_bias, FILE *c);
 /* Writes n words as exact hex literals, comma-terminated, 12 per line. */
 void cg_put_words(FILE *c, const uint32_t *u, int64_t n);
 
+/* ---- emit_fast_dw.c: depthwise / grouped blk16 convs, packed Gemm (dw) ---- */
+/* Node n runs conv_dw_blk16, conv_grouped_blk16 or gemm_packed. */
+bool cg_dw_kernel(const Node *n);
+/* Writes wp_<i>, the packed weights of node i (one of those kernels). */
+bool cg_dw_emit_weights(const Graph *g, int i, FILE *c, Diag *d);
+/* The conv call of node i after its params `p`; false for another kernel. */
+bool cg_dw_emit_call(const Graph *g, int i, bool has_bias, FILE *c);
+/* The body of a gemm_packed node function (x0 = A, x1 = packed B, x2 = C). */
+bool cg_dw_emit_gemm(const Graph *g, const Node *n, FILE *c, Diag *d);
+
 #endif

@@ -535,6 +535,10 @@ typedef enum KernelId {
     KERNEL_RESIZE_NEAREST_BLK16,   /* rt_resize_nearest_blocked_f32 */
     KERNEL_BINARY_FLAT,            /* rt_binary_f32 on same-shape operands: any one layout */
     KERNEL_UNARY_FLAT,             /* rt_unary_f32: any layout */
+    /* dw: runtime/conv_dw.c, runtime/gemm_fast.c */
+    KERNEL_CONV_DW_BLK16,          /* rt_conv_dw_blk16_body: depthwise, group == c == m */
+    KERNEL_CONV_GROUPED_BLK16,     /* rt_conv_grouped_blk16_body: other groups, multipliers */
+    KERNEL_GEMM_PACKED,            /* rt_gemm_packed_body: Gemm / MatMul, B constant, packed */
     KERNEL_COUNT_
 } KernelId;
 

@@ -29,8 +29,7 @@ enum { RT_GM_MR = 6, RT_GM_NV = 1, RT_GM_NV1 = 4 };
 #else
 enum { RT_GM_MR = 4, RT_GM_NV = 1, RT_GM_NV1 = 2 };
 #endif
-enum { RT_GM_ACC = RT_GM_MR * RT_GM_NV > RT_GM_NV1 ? RT_GM_MR * RT_GM_NV : RT_GM_NV1,
-       RT_GM_NVMAX = RT_GM_NV > RT_GM_NV1 ? RT_GM_NV : RT_GM_NV1 };
+enum { RT_GM_ACC = RT_GM_MR * RT_GM_NV > RT_GM_NV1 ? RT_GM_MR * RT_GM_NV : RT_GM_NV1 };
 
 /* Rows [i0, i0 + mr) times panels [p0, p0 + nv). */
 static RT_INLINE void rt_gemm_tile(float *restrict y, const float *restrict a,
@@ -44,23 +43,22 @@ static RT_INLINE void rt_gemm_tile(float *restrict y, const float *restrict a,
     const float *b0 = bp + (ptrdiff_t)p0 * K * 16;
     const float *a0 = a + (ptrdiff_t)i0 * lda;
     for (int k = 0; k < K; k++) {
-        RtVec bv[RT_GM_NVMAX];
-        RT_UNROLL
-        for (int v = 0; v < RT_GM_NVMAX; v++)   /* (all of them: no maybe-uninitialized) */
-            bv[v] = v < nv ? rt_v_load(b0 + ((ptrdiff_t)v * K + k) * 16) : rt_v_zero();
+        /* the loads of B repeat per row: compilers keep one per panel (no
+         * store in between), and no array of them can be read uninitialized */
         RT_UNROLL
         for (int r = 0; r < mr; r++) {
             const RtVec av = rt_v_set1(a0[(ptrdiff_t)r * lda + k]);
             RT_UNROLL
             for (int v = 0; v < nv; v++)
-                acc[r * nv + v] = rt_v_fma(av, bv[v], acc[r * nv + v]);
+                acc[r * nv + v] = rt_v_fma(av, rt_v_load(b0 + ((ptrdiff_t)v * K + k) * 16),
+                                           acc[r * nv + v]);
         }
     }
     RT_UNROLL
     for (int v = 0; v < nv; v++) {
         const int col = (p0 + v) * 16;
         RtVec bb = rt_v_zero();
-        if (bias && col + 16 <= N) {
+        if (bias && col >= 0 && col + 16 <= N) {   /* (col >= 0: tells gcc's -Warray-bounds) */
             bb = rt_v_load(bias + col);
         } else if (bias) {
             float t[16] = {0};
