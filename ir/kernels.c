@@ -229,12 +229,9 @@ enum { NCHW = LAYOUT_BIT(LAYOUT_NCHW), BLK16 = LAYOUT_BIT(LAYOUT_BLK16) };
 
 /* In the order selection tries them; the reference entry comes last. */
 const KernelEntry ir_kernels[] = {
-    {KERNEL_CONV_DIRECT_BLK16, "conv_direct_blk16", 1, {OP_CONV}, conv_direct_accepts,
-     1, NCHW | BLK16, NCHW | BLK16, false, true, {"rt_vec.h", "conv_fast.c"}},
-    {KERNEL_CONV_REDUCE_BLK16, "conv_reduce_blk16", 1, {OP_CONV}, conv_reduce_accepts,
-     1, BLK16, NCHW, false, true, {"rt_vec.h", "conv_fast.c"}},
-    /* dw. blk16 in and out: same_layout joins the two, so that when either
-     * stays NCHW both do and the reference kernel fits the node */
+    /* dw, first: they refuse group 1 without a reason. Blk16 in and out:
+     * same_layout joins the two, so that when either stays NCHW both do and
+     * the reference kernel fits the node */
     {KERNEL_CONV_DW_BLK16, "conv_dw_blk16", 1, {OP_CONV}, conv_dw_accepts,
      1, BLK16, BLK16, true, true, {"rt_vec.h", "conv_dw.c"}},
     {KERNEL_CONV_GROUPED_BLK16, "conv_grouped_blk16", 1, {OP_CONV}, conv_grouped_accepts,
@@ -242,6 +239,10 @@ const KernelEntry ir_kernels[] = {
     {KERNEL_GEMM_PACKED, "gemm_packed", 2, {OP_GEMM, OP_MATMUL}, gemm_packed_accepts,
      1, NCHW, NCHW, false, true, {"rt_vec.h", "gemm_fast.c"}},
     /* end dw */
+    {KERNEL_CONV_DIRECT_BLK16, "conv_direct_blk16", 1, {OP_CONV}, conv_direct_accepts,
+     1, NCHW | BLK16, NCHW | BLK16, false, true, {"rt_vec.h", "conv_fast.c"}},
+    {KERNEL_CONV_REDUCE_BLK16, "conv_reduce_blk16", 1, {OP_CONV}, conv_reduce_accepts,
+     1, BLK16, NCHW, false, true, {"rt_vec.h", "conv_fast.c"}},
     {KERNEL_MAXPOOL_BLK16, "maxpool_blk16", 1, {OP_MAXPOOL}, maxpool_accepts,
      1, BLK16, BLK16, true, false, {"pool_blocked.c", NULL}},
     {KERNEL_RESIZE_NEAREST_BLK16, "resize_nearest_blk16", 2, {OP_RESIZE, OP_UPSAMPLE},
