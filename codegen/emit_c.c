@@ -1007,7 +1007,7 @@ static bool emit_all(Emitter *e, FILE *c, FILE *h)
             e->pl.weight_bytes += ir_nbytes(&g->tensors[t]);
     for (int i = 0; i < g->n_nodes; i++)
         if (ir_kernel(g->nodes[i].kernel)->packs_weights)
-            e->pl.weight_bytes += ir_nbytes(&g->tensors[g->nodes[i].in[1]]);
+            e->pl.weight_bytes += 4 * cg_fast_packed_words(g, &g->nodes[i]);
 
     cg_emit_header(&e->pl, h);
 

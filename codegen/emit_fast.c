@@ -4,9 +4,10 @@
  * recorded on the IR (Node.kernel, Tensor.layout; the table is ir/kernels.c):
  * their packed weights and their calls. Nothing is decided here.
  *
- * conv_direct_blk16 (rt_conv_fast_body) reads weights packed (m/16, c, kh, kw,
- * 16); conv_reduce_blk16 (rt_conv_reduce_body) reads them packed (m, c/16, kh,
- * kw, 16). Packing only permutes the float bit patterns.
+ * conv_direct_blk16 (rt_conv_fast_body) reads weights packed (M16, c, kh, kw,
+ * 16), M16 = ceil(m/16), output channels >= m zero; conv_reduce_blk16
+ * (rt_conv_reduce_body) reads them packed (m, C16, kh, kw, 16), input channels
+ * >= c zero. Packing only permutes the float bit patterns (and adds zeros).
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -43,6 +44,14 @@ void cg_put_words(FILE *c, const uint32_t *u, int64_t n)
     }
 }
 
+int64_t cg_fast_packed_words(const Graph *g, const Node *n)
+{
+    const Tensor *w = &g->tensors[n->in[1]];
+    const int64_t m = w->dims[0], cc = w->dims[1], taps = w->dims[2] * w->dims[3];
+    return n->kernel == KERNEL_CONV_DIRECT_BLK16 ? (m + 15) / 16 * 16 * cc * taps
+                                                 : m * ((cc + 15) / 16 * 16) * taps;
+}
+
 bool cg_fast_emit_weights(const Graph *g, FILE *c, Diag *d)
 {
     for (int i = 0; i < g->n_nodes; i++) {
@@ -57,7 +66,7 @@ bool cg_fast_emit_weights(const Graph *g, FILE *c, Diag *d)
         const bool direct = n->kernel == KERNEL_CONV_DIRECT_BLK16;
         const Tensor *w = &g->tensors[n->in[1]];
         const int64_t m = w->dims[0], cc = w->dims[1], taps = w->dims[2] * w->dims[3];
-        const int64_t ne = ir_numel(w);
+        const int64_t ne = cg_fast_packed_words(g, n), c16 = (cc + 15) / 16;
         uint32_t *u = calloc((size_t)ne + 1, sizeof *u);
         if (!u)
             return diag_fail(d, ST_NOMEM, NULL, "out of memory");
@@ -66,7 +75,7 @@ bool cg_fast_emit_weights(const Graph *g, FILE *c, Diag *d)
                 for (int64_t t = 0; t < taps; t++) {
                     int64_t dst = direct
                         ? (((om / 16) * cc + ic) * taps + t) * 16 + om % 16
-                        : ((om * (cc / 16) + ic / 16) * taps + t) * 16 + ic % 16;
+                        : ((om * c16 + ic / 16) * taps + t) * 16 + ic % 16;
                     u[dst] = bits_at(w, (om * cc + ic) * taps + t);
                 }
         char q[CG_QUOTE_MAX * 4 + 16];

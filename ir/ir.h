@@ -556,6 +556,8 @@ typedef struct KernelEntry {
                                     * below; every other input and output is NCHW */
     unsigned reads, writes;        /* LAYOUT_BIT masks of the data inputs and output 0 */
     bool same_layout;              /* the data inputs and output 0 share one layout */
+    bool padded_ok;                /* handles blk16 tensors whose channel count is not a
+                                    * multiple of 16 (reads zero lanes, writes them 0) */
     bool packs_weights;            /* input 1 is repacked by codegen (a constant) */
     const char *files[2];          /* runtime files it needs, in emission order; NULL
                                     * entries: none beyond the op's reference file */

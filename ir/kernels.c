@@ -57,26 +57,25 @@ static bool conv_common(const Graph *g, const Node *n, ConvGeom *q, char *why, s
     return true;
 }
 
-static bool conv_direct_accepts(const Graph *g, const Node *n, char *why, size_t size)
-{
-    ConvGeom q;
-    if (!conv_common(g, n, &q, why, size))
-        return false;
-    if (q.m % 16 != 0)
-        return refuse(why, size, "m %lld not a multiple of 16", (long long)q.m);
-    return true;
-}
-
+/* Few output channels over many input channels: the reduce kernel, whose
+ * vectors run along input channels. Other convs are not its shape class: it
+ * refuses them without a reason (the direct kernel is the faster one there). */
 static bool conv_reduce_accepts(const Graph *g, const Node *n, char *why, size_t size)
 {
     ConvGeom q;
     if (!conv_common(g, n, &q, why, size))
         return false;
-    if (q.m >= 16)
-        return refuse(why, size, "m %lld >= 16", (long long)q.m);
-    if (q.c % 16 != 0)
-        return refuse(why, size, "c %lld not a multiple of 16", (long long)q.c);
+    if (q.m >= 16 || q.c < 16) {
+        why[0] = '\0';
+        return false;
+    }
     return true;
+}
+
+static bool conv_direct_accepts(const Graph *g, const Node *n, char *why, size_t size)
+{
+    ConvGeom q;
+    return conv_common(g, n, &q, why, size);
 }
 
 static bool maxpool_accepts(const Graph *g, const Node *n, char *why, size_t size)
@@ -229,30 +228,34 @@ enum { NCHW = LAYOUT_BIT(LAYOUT_NCHW), BLK16 = LAYOUT_BIT(LAYOUT_BLK16) };
 
 /* In the order selection tries them; the reference entry comes last. */
 const KernelEntry ir_kernels[] = {
+    /* id, name, ops, predicate, data inputs, reads, writes, same layout,
+     * padded blk16, packs weights, files */
     /* dw, first: they refuse group 1 without a reason. Blk16 in and out:
      * same_layout joins the two, so that when either stays NCHW both do and
      * the reference kernel fits the node */
     {KERNEL_CONV_DW_BLK16, "conv_dw_blk16", 1, {OP_CONV}, conv_dw_accepts,
-     1, BLK16, BLK16, true, true, {"rt_vec.h", "conv_dw.c"}},
+     1, BLK16, BLK16, true, true, true, {"rt_vec.h", "conv_dw.c"}},
     {KERNEL_CONV_GROUPED_BLK16, "conv_grouped_blk16", 1, {OP_CONV}, conv_grouped_accepts,
-     1, BLK16, BLK16, true, true, {"rt_vec.h", "conv_dw.c"}},
+     1, BLK16, BLK16, true, true, true, {"rt_vec.h", "conv_dw.c"}},
     {KERNEL_GEMM_PACKED, "gemm_packed", 2, {OP_GEMM, OP_MATMUL}, gemm_packed_accepts,
-     1, NCHW, NCHW, false, true, {"rt_vec.h", "gemm_fast.c"}},
+     1, NCHW, NCHW, false, false, true, {"rt_vec.h", "gemm_fast.c"}},
     /* end dw */
-    {KERNEL_CONV_DIRECT_BLK16, "conv_direct_blk16", 1, {OP_CONV}, conv_direct_accepts,
-     1, NCHW | BLK16, NCHW | BLK16, false, true, {"rt_vec.h", "conv_fast.c"}},
     {KERNEL_CONV_REDUCE_BLK16, "conv_reduce_blk16", 1, {OP_CONV}, conv_reduce_accepts,
-     1, BLK16, NCHW, false, true, {"rt_vec.h", "conv_fast.c"}},
+     1, BLK16, NCHW, false, true, true, {"rt_vec.h", "conv_fast.c"}},
+    {KERNEL_CONV_DIRECT_BLK16, "conv_direct_blk16", 1, {OP_CONV}, conv_direct_accepts,
+     1, NCHW | BLK16, NCHW | BLK16, false, true, true, {"rt_vec.h", "conv_fast.c"}},
     {KERNEL_MAXPOOL_BLK16, "maxpool_blk16", 1, {OP_MAXPOOL}, maxpool_accepts,
-     1, BLK16, BLK16, true, false, {"pool_blocked.c", NULL}},
+     1, BLK16, BLK16, true, false, false, {"pool_blocked.c", NULL}},
     {KERNEL_RESIZE_NEAREST_BLK16, "resize_nearest_blk16", 2, {OP_RESIZE, OP_UPSAMPLE},
-     resize_nearest_accepts, 1, BLK16, BLK16, true, false, {"resize.c", NULL}},
-    /* flat loops over same-shape operands: the order of the elements does not matter */
+     resize_nearest_accepts, 1, BLK16, BLK16, true, false, false, {"resize.c", NULL}},
+    /* flat loops over same-shape operands: the order of the elements does not
+     * matter, but padding lanes would be counted (and 0/0, sigmoid(0) are not 0) */
     {KERNEL_BINARY_FLAT, "binary_flat", 4, {OP_ADD, OP_SUB, OP_MUL, OP_DIV}, binary_flat_accepts,
-     2, NCHW | BLK16, NCHW | BLK16, true, false, {"binary.c", NULL}},
+     2, NCHW | BLK16, NCHW | BLK16, true, false, false, {"binary.c", NULL}},
     {KERNEL_UNARY_FLAT, "unary_flat", 2, {OP_RELU, OP_SIGMOID}, unary_flat_accepts,
-     1, NCHW | BLK16, NCHW | BLK16, true, false, {"unary.c", NULL}},
-    {KERNEL_REFERENCE, "reference", 0, {OP_CONV}, NULL, 0, NCHW, NCHW, false, false, {NULL, NULL}},
+     1, NCHW | BLK16, NCHW | BLK16, true, false, false, {"unary.c", NULL}},
+    {KERNEL_REFERENCE, "reference", 0, {OP_CONV}, NULL, 0, NCHW, NCHW, false, false, false,
+     {NULL, NULL}},
 };
 const int ir_n_kernels = (int)ARRAY_LEN(ir_kernels);
 

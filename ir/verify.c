@@ -57,6 +57,10 @@ static bool check_layouts(const Graph *g, Diag *d)
                 continue;
             bool data = in ? a < k->n_data_in : a == n->n_in;
             unsigned allowed = !data ? LAYOUT_BIT(LAYOUT_NCHW) : in ? k->reads : k->writes;
+            if (data && g->tensors[t].layout == LAYOUT_BLK16 && g->tensors[t].dims[1] % 16 != 0 &&
+                !k->padded_ok)
+                return diag_fail(d, ST_INTERNAL, n, "kernel %s cannot take padded blk16 tensor '%s'",
+                                 k->name, g->tensors[t].name);
             if (!(allowed & LAYOUT_BIT(g->tensors[t].layout)))
                 return diag_fail(d, ST_INTERNAL, n, "kernel %s cannot %s %s tensor '%s'", k->name,
                                  in ? "read" : "write", layout_name(g->tensors[t].layout),

@@ -11,9 +11,10 @@
  * 2. Layouts: tensors that must share a layout (the data operands of an entry
  *    with same_layout: MaxPool's input and output, a same-shape Add's operands
  *    and result) are joined into classes (union-find). A class is stored blk16
- *    when every tensor in it is an intermediate rank-4 f32 tensor with c % 16 ==
- *    0 and every candidate reading or writing one of its tensors accepts blk16
- *    there (the reads / writes masks). Everything else is NCHW: model inputs,
+ *    when every tensor in it is an intermediate rank-4 f32 tensor and every
+ *    candidate reading or writing one of its tensors accepts blk16 there (the
+ *    reads / writes masks; with c % 16 != 0 the padded blocks too:
+ *    padded_ok). Everything else is NCHW: model inputs,
  *    outputs, constants, and every tensor touched by an op with no blocked
  *    kernel, so a new op stays correct without any change here.
  * 3. Kernels: from its candidate on, each node takes the first entry whose
@@ -49,11 +50,16 @@ static void join(int *parent, int a, int b)
         parent[a < b ? b : a] = a < b ? a : b;
 }
 
-/* An intermediate f32 tensor of rank 4 whose channels split into blocks of 16. */
+/* An intermediate f32 tensor of rank 4 (its channels padded to blocks of 16). */
 static bool blockable(const Tensor *t)
 {
     return t->kind == TK_VALUE && !t->is_output && t->dtype == DT_F32 && t->rank == 4 &&
-           t->dims[1] > 0 && t->dims[1] % 16 == 0;
+           t->dims[1] > 0;
+}
+
+static bool padded(const Tensor *t)
+{
+    return t->rank == 4 && t->dims[1] % 16 != 0;
 }
 
 /* Operand a of node n (inputs first, then outputs): its tensor or -1, and
@@ -152,7 +158,7 @@ bool pass_select_kernels(Graph *g, Diag *d)
             int t = operand(n, a, k, &data, &mask);
             if (t < 0)
                 continue;
-            if (!(mask & LAYOUT_BIT(LAYOUT_BLK16)))
+            if (!(mask & LAYOUT_BIT(LAYOUT_BLK16)) || (padded(&g->tensors[t]) && !k->padded_ok))
                 bad[t] = true;
             if (data && k->same_layout && n->n_out > 0 && n->out[0] >= 0)
                 join(parent, t, n->out[0]);

@@ -15,11 +15,19 @@
  * codegen passes every shape as a constant and the kernel is forced inline,
  * so with the tile loops unrolled the compiler resolves each (pixel, column)
  * test at compile time; rows are tested once per kernel row.
- * x is NCHW or blocked (n, c/16, h, w, 16); y is blocked or NCHW; m % 16 == 0.
- * Accuracy: taps are summed in float over RT_CF_CB input channels at a time
- * and those partial sums are added up, which keeps big-weight models within
- * 1e-5 + 1e-4 |ref| of float64 results (a single float sum over 1600 taps does
- * not). The reference rt_conv2d_f32 is what this kernel is tested against.
+ * x is NCHW or blocked (n, C16, h, w, 16), C16 = ceil(c/16), whose lanes of
+ * channels >= c are not read; y is blocked (n, M16, oh, ow, 16) or NCHW, any
+ * m: the weights are packed with zero output channels up to M16 * 16 and the
+ * lanes of channels >= m of a blocked y are stored as 0 (the layout's
+ * contract; after the activation, since sigmoid(0) != 0), an NCHW y gets
+ * only its m channels. Any stride, dilation and (asymmetric) padding.
+ * 1x1 convs are the packed-GEMM case: one weight vector per input channel,
+ * used by up to 28 pixels.
+ * Accuracy: taps are summed in float over rt_cf_cb(taps) input channels at a
+ * time (about 100 taps) and those partial sums are added up, which keeps
+ * big-weight models within 1e-5 + 1e-4 |ref| of float64 results (a single
+ * float sum over 1600 taps does not). The reference rt_conv2d_f32 is what
+ * this kernel is tested against.
  * Libc only: embedded verbatim into emitted code (minus its #include lines).
  */
 #include "rt.h"
@@ -35,7 +43,13 @@ enum { RT_CF_ACC = 6 };
 #else
 enum { RT_CF_ACC = 4 };
 #endif
-enum { RT_CF_CB = 4 };  /* input channels per float partial sum */
+/* Input channels per float partial sum: about 100 taps (4 channels of a 5x5
+ * kernel, 12 of a 3x3, 100 of a 1x1), so that storing the partial sums costs
+ * little next to the FMAs even for 1x1 convs. */
+static RT_INLINE int rt_cf_cb(int taps)
+{
+    return taps >= 25 ? 4 : (100 + taps - 1) / taps;
+}
 
 /* Tile shape for an output of oh rows of ow pixels: tw pixels of a row (ow
  * split evenly into the fewest pieces of at most RT_CF_ACC) times tr rows (as
@@ -66,19 +80,20 @@ static RT_INLINE void rt_cf_tile(float *restrict y, const float *restrict x,
     const int xs = x_blocked ? 16 : 1;                     /* floats between two pixels */
     const ptrdiff_t x_plane = (ptrdiff_t)p->h * p->w;
     const ptrdiff_t taps = (ptrdiff_t)p->kh * p->kw;
+    const int c16 = (p->c + 15) / 16, m16 = (p->m + 15) / 16, cb = rt_cf_cb(p->kh * p->kw);
     const float *wm = wp + (ptrdiff_t)mb * p->c * taps * 16;
     RtVec acc[RT_CF_ACC];
     float tot_mem[RT_CF_ACC * 16];
     float *tot = rt_opaque_mut(tot_mem);   /* partial sums stay in memory */
 
-    for (int c0 = 0; c0 < p->c; c0 += RT_CF_CB) {
-        const int c1 = c0 + RT_CF_CB < p->c ? c0 + RT_CF_CB : p->c;
+    for (int c0 = 0; c0 < p->c; c0 += cb) {
+        const int c1 = c0 + cb < p->c ? c0 + cb : p->c;
         RT_UNROLL
         for (int i = 0; i < tr * tw; i++)
             acc[i] = rt_v_zero();
         for (int c = c0; c < c1; c++) {
             const float *xc = x_blocked
-                ? x + (((ptrdiff_t)n * (p->c / 16) + c / 16) * x_plane) * 16 + c % 16
+                ? x + (((ptrdiff_t)n * c16 + c / 16) * x_plane) * 16 + c % 16
                 : x + ((ptrdiff_t)n * p->c + c) * x_plane;
             const float *wc = wm + c * taps * 16;
             for (int ky = 0; ky < p->kh; ky++) {
@@ -115,7 +130,16 @@ static RT_INLINE void rt_cf_tile(float *restrict y, const float *restrict x,
     }
 
     const ptrdiff_t y_plane = (ptrdiff_t)p->oh * p->ow;
-    const RtVec bias = b ? rt_v_load(b + mb * 16) : rt_v_zero();
+    const int lanes = p->m - mb * 16 < 16 ? p->m - mb * 16 : 16;   /* real channels */
+    RtVec bias = rt_v_zero();
+    if (b && lanes == 16) {
+        bias = rt_v_load(b + mb * 16);
+    } else if (b) {   /* the last block of an m % 16 != 0 conv: b has m floats */
+        float bt[16] = {0};
+        for (int l = 0; l < lanes; l++)
+            bt[l] = b[mb * 16 + l];
+        bias = rt_v_load(bt);
+    }
     for (int r = 0; r < tr; r++) {
         RT_UNROLL
         for (int j = 0; j < tw; j++) {
@@ -123,20 +147,29 @@ static RT_INLINE void rt_cf_tile(float *restrict y, const float *restrict x,
                 continue;
             const RtVec v = rt_v_act(p->act, rt_v_add(rt_v_load(tot + (r * tw + j) * 16), bias));
             const ptrdiff_t pix = (ptrdiff_t)(oy0 + r) * p->ow + ox0 + j;
-            if (y_blocked) {
-                rt_v_store(y + (((ptrdiff_t)n * (p->m / 16) + mb) * y_plane + pix) * 16, v);
+            if (y_blocked && lanes == 16) {
+                rt_v_store(y + (((ptrdiff_t)n * m16 + mb) * y_plane + pix) * 16, v);
+            } else if (y_blocked) {   /* padding lanes hold 0 */
+                float tmp[16];
+                rt_v_store(tmp, v);
+                for (int l = lanes; l < 16; l++)
+                    tmp[l] = 0.0f;
+                rt_v_store(y + (((ptrdiff_t)n * m16 + mb) * y_plane + pix) * 16, rt_v_load(tmp));
             } else {
                 float tmp[16];
                 rt_v_store(tmp, v);
                 float *yo = y + ((ptrdiff_t)n * p->m + mb * 16) * y_plane + pix;
-                for (int l = 0; l < 16; l++)
+                for (int l = 0; l < lanes; l++)
                     yo[l * y_plane] = tmp[l];
             }
         }
     }
 }
 
-/* The kernel body; forced inline so that codegen's constant shapes reach it. */
+/* The kernel body; forced inline so that codegen's constant shapes reach it.
+ * The loops over the tiles of a row are not unrolled: with two or more tiles
+ * per row unrolled, gcc 12 spilled the accumulators (a 56-wide 3x3 conv ran
+ * at 19 GFLOP/s instead of 90). */
 static RT_INLINE void rt_conv_fast_body(float *restrict y, const float *restrict x,
                                         const float *restrict wp, const float *restrict b,
                                         const RtConvParams *p, int x_blocked, int y_blocked)
@@ -144,15 +177,13 @@ static RT_INLINE void rt_conv_fast_body(float *restrict y, const float *restrict
     const int tw = rt_cf_tw(p->ow), tr = rt_cf_tr(p->ow, p->oh);
     const int nt = (p->ow + tw - 1) / tw;
     for (int n = 0; n < p->n; n++)
-        for (int mb = 0; mb < p->m / 16; mb++) {
+        for (int mb = 0; mb < (p->m + 15) / 16; mb++) {
             int oy = 0;
             for (; oy + tr <= p->oh; oy += tr) {
-                RT_UNROLL
                 for (int t = 0; t < nt; t++)
                     rt_cf_tile(y, x, wp, b, p, x_blocked, y_blocked, tw, tr, n, mb, oy, t * tw);
             }
             if (oy < p->oh) {   /* the last, shorter tile of rows */
-                RT_UNROLL
                 for (int t = 0; t < nt; t++)
                     rt_cf_tile(y, x, wp, b, p, x_blocked, y_blocked, tw, p->oh - oy, n, mb, oy,
                                t * tw);
@@ -160,10 +191,10 @@ static RT_INLINE void rt_conv_fast_body(float *restrict y, const float *restrict
         }
 }
 
-/* x (n,c,h,w) or blocked (n,c/16,h,w,16); wp (m/16,c,kh,kw,16) packed weights;
- * b (m) or NULL -> y (n,m,oh,ow) or blocked (n,m/16,oh,ow,16); act fused.
- * Needs group 1, m % 16 == 0, and c % 16 == 0 when x is blocked. Emitted code
- * calls rt_conv_fast_body directly with constant arguments. */
+/* x (n,c,h,w) or blocked (n,C16,h,w,16); wp (M16,c,kh,kw,16) packed weights
+ * (output channels >= m zero); b (m) or NULL -> y (n,m,oh,ow) or blocked
+ * (n,M16,oh,ow,16); act fused. Group 1. Emitted code calls rt_conv_fast_body
+ * directly with constant arguments. */
 RT_API RT_UNUSED void rt_conv2d_fast_f32(float *restrict y, const float *restrict x,
                                          const float *restrict wp, const float *restrict b,
                                          const RtConvParams *p, int x_blocked, int y_blocked)
@@ -192,9 +223,10 @@ static RT_INLINE void rt_cr_tile(float *restrict y, const float *restrict x,
     RT_UNROLL
     for (int j = 0; j < RT_CR_PX; j++)
         a[j] = rt_v_zero();
-    for (int cb = 0; cb < p->c / 16; cb++) {
-        const float *xc = x + ((ptrdiff_t)n * (p->c / 16) + cb) * x_plane * 16;
-        const float *wc = wr + ((ptrdiff_t)m * (p->c / 16) + cb) * taps * 16;
+    const int c16 = (p->c + 15) / 16;
+    for (int cb = 0; cb < c16; cb++) {
+        const float *xc = x + ((ptrdiff_t)n * c16 + cb) * x_plane * 16;
+        const float *wc = wr + ((ptrdiff_t)m * c16 + cb) * taps * 16;
         for (int ky = 0; ky < p->kh; ky++) {
             const int iy = oy * p->sh + ky * p->dh - p->pt;
             if (iy < 0 || iy >= p->h)
@@ -242,10 +274,10 @@ static RT_INLINE void rt_conv_reduce_body(float *restrict y, const float *restri
             }
 }
 
-/* x blocked (n,c/16,h,w,16); wr (m,c/16,kh,kw,16) packed weights; b (m) or NULL
- * -> y (n,m,oh,ow); act fused. For few output channels (m < 16): the input
- * channels go in the lanes and each output is a horizontal sum. Group 1,
- * c % 16 == 0. */
+/* x blocked (n,C16,h,w,16); wr (m,C16,kh,kw,16) packed weights, zero at input
+ * channels >= c (x's padding lanes are 0 too); b (m) or NULL -> y (n,m,oh,ow);
+ * act fused. For few output channels (m < 16): the input channels go in the
+ * lanes and each output is a horizontal sum. Group 1. */
 RT_API RT_UNUSED void rt_conv2d_reduce_f32(float *restrict y, const float *restrict x,
                                            const float *restrict wr, const float *restrict b,
                                            const RtConvParams *p)

@@ -26,3 +26,9 @@ foreach(entry IN LISTS fast_variants)
   add_test(NAME test_conv_fast_${v} COMMAND test_conv_fast_${v})
   set_tests_properties(test_conv_fast_${v} PROPERTIES SKIP_RETURN_CODE 77)
 endforeach()
+
+# ---- kern: the fast convs end to end (test_codegen_fast.c) compile emitted
+# code with the compiler of this build
+if(TARGET test_codegen_fast)
+  set_property(TEST test_codegen_fast APPEND PROPERTY ENVIRONMENT "CC=${CMAKE_C_COMPILER}")
+endif()

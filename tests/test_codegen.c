@@ -450,7 +450,7 @@ static void check_source_safe(const char *text)
             continue;
         static const char *const allowed[] = {
             "#include <", "#include \"net.h\"", "#define RT_API static", "#ifndef ",
-            "#define ONNXC_RT_KERNELS_H", "#define RT_", "#endif", "#if ", "#else",
+            "#define ONNXC_RT_KERNELS_H", "#define ONNXC_RT_VEC_H", "#define RT_", "#endif", "#if ", "#else",
             "#define NET_", "#define ONNXC_GENERATED_NET_H", "#ifdef __cplusplus",
             "#if defined", "#elif", "#undef RT_", "#ifdef "};
         bool ok = false;
@@ -489,18 +489,21 @@ static void test_emit_compile_run(void **state)
     /* the parts the contract names */
     assert_non_null(strstr(c_text, "#define RT_API static RT_UNUSED\n"));
     assert_non_null(strstr(c_text, "/* ---- runtime/rt_kernels.h ---- */"));
-    assert_non_null(strstr(c_text, "/* ---- runtime/conv.c ---- */"));
+    /* both convs run conv_direct_blk16 (select_kernels), whose weights are packed */
+    assert_non_null(strstr(c_text, "/* ---- runtime/conv_fast.c ---- */"));
     assert_non_null(strstr(c_text, "/* ---- runtime/resize.c ---- */"));
     assert_null(strstr(c_text, "#include \"rt.h\""));
     assert_null(strstr(c_text, "malloc"));
-    const char *sep = strstr(c_text, "/* ---- runtime/conv.c ---- */");
-    assert_null(strstr(sep + 1, "/* ---- runtime/conv.c ---- */"));   /* once only */
-    assert_non_null(strstr(c_text, "_Alignas(64) uint32_t u[36]; float f[36]; } w_"));
+    const char *sep = strstr(c_text, "/* ---- runtime/conv_fast.c ---- */");
+    assert_null(strstr(sep + 1, "/* ---- runtime/conv_fast.c ---- */"));   /* once only */
+    assert_null(strstr(c_text, "/* ---- runtime/conv.c ---- */"));
+    /* (4, 1, 3, 3) packed with 12 zero output channels: 16 * 9 words */
+    assert_non_null(strstr(c_text, "_Alignas(64) uint32_t u[144]; float f[144]; } wp_0"));
     assert_non_null(strstr(c_text, "static void n0_Conv("));
     assert_non_null(strstr(c_text, ".act = RT_ACT_SILU"));
     assert_non_null(strstr(h_text, "#define NET_WORKSPACE_BYTES "));
     assert_non_null(strstr(h_text, "#define NET_WORKSPACE_LOWER_BOUND "));
-    assert_non_null(strstr(h_text, "#define NET_WEIGHT_BYTES 464 "));
+    assert_non_null(strstr(h_text, "#define NET_WEIGHT_BYTES 2912 "));   /* packed sizes */
     assert_non_null(strstr(h_text, "from \"evil \\x2a/ model.onnx\" (opset 13)"));
     free(c_text);
     free(h_text);

@@ -158,6 +158,100 @@ static void test_conv_fast(void **state)
     }
 }
 
+/* NCHW -> blocked with c padded to C16 * 16 channels (padding lanes 0), and back. */
+static void to_blocked_pad(float *dst, const float *src, int n, int c, int h, int w)
+{
+    const int c16 = (c + 15) / 16;
+    memset(dst, 0, (size_t)n * c16 * 16 * h * w * sizeof *dst);
+    for (int i = 0; i < n; i++)
+        for (int ch = 0; ch < c; ch++)
+            for (int p = 0; p < h * w; p++)
+                dst[(((size_t)i * c16 + ch / 16) * h * w + p) * 16 + ch % 16] =
+                    src[((size_t)i * c + ch) * h * w + p];
+}
+static void from_blocked_pad(float *dst, const float *src, int n, int c, int h, int w)
+{
+    const int c16 = (c + 15) / 16;
+    for (int i = 0; i < n; i++) {
+        for (int ch = 0; ch < c; ch++)
+            for (int p = 0; p < h * w; p++)
+                dst[((size_t)i * c + ch) * h * w + p] =
+                    src[(((size_t)i * c16 + ch / 16) * h * w + p) * 16 + ch % 16];
+        /* the layout's contract: padding lanes hold +0.0f exactly */
+        for (int ch = c; ch < c16 * 16; ch++)
+            for (int p = 0; p < h * w; p++) {
+                float v = src[(((size_t)i * c16 + ch / 16) * h * w + p) * 16 + ch % 16];
+                uint32_t bits;
+                memcpy(&bits, &v, sizeof bits);
+                if (bits != 0)
+                    fail_msg("padding lane of channel %d pixel %d holds %g", ch, p, (double)v);
+            }
+    }
+}
+
+static const ConvCase padded_cases[] = {
+    /* n  c   h   w   m   kh kw s  d  pt pl pb pr act */
+    {1, 3, 23, 21, 17, 7, 7, 2, 1, 3, 3, 3, 3, RT_ACT_RELU},    /* resnet's first conv */
+    {1, 3, 17, 17, 24, 3, 3, 2, 1, 1, 1, 1, 1, RT_ACT_SIGMOID}, /* efficientnet's, padding lanes masked */
+    {1, 1, 12, 12, 8, 5, 5, 1, 1, 2, 2, 2, 2, RT_ACT_SILU},     /* ESPCN's, m < 16 */
+    {1, 17, 9, 10, 33, 3, 3, 3, 1, 0, 2, 1, 0, RT_ACT_SIGMOID}, /* stride 3, asymmetric pads */
+    {1, 24, 11, 9, 1, 3, 3, 1, 2, 2, 1, 2, 3, RT_ACT_NONE},     /* dilation 2, m = 1 */
+    {2, 24, 7, 30, 24, 1, 1, 1, 1, 0, 0, 0, 0, RT_ACT_SIGMOID}, /* 1x1: packed GEMM tile */
+    {1, 17, 14, 56, 17, 1, 1, 2, 1, 0, 0, 0, 0, RT_ACT_RELU},   /* 1x1 stride 2, wide rows */
+    {1, 33, 6, 58, 16, 3, 3, 1, 1, 1, 1, 1, 1, RT_ACT_NONE},    /* 3 tiles per row */
+    {1, 8, 5, 5, 8, 3, 3, 1, 1, 3, 3, 3, 3, RT_ACT_SIGMOID},    /* padding-only taps and pixels */
+    {1, 40, 4, 4, 1, 2, 2, 1, 1, 0, 0, 1, 1, RT_ACT_SIGMOID},   /* even kernel, m = 1 */
+};
+
+/* Any m and c: weights packed with zero output channels up to M16 * 16,
+ * blocked x with zero padding lanes, blocked y's padding lanes stored 0, NCHW
+ * y only its m channels; and the reduce kernel on padded input channels. */
+static void test_conv_fast_padded(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof padded_cases / sizeof padded_cases[0]; k++) {
+        const ConvCase *cc = &padded_cases[k];
+        RtConvParams p = conv_params(cc);
+        const int c16 = (p.c + 15) / 16, m16 = (p.m + 15) / 16, taps = p.kh * p.kw;
+        size_t nx = (size_t)p.n * p.c * p.h * p.w, ny = (size_t)p.n * p.m * p.oh * p.ow;
+        size_t nxb = (size_t)p.n * c16 * 16 * p.h * p.w, nyb = (size_t)p.n * m16 * 16 * p.oh * p.ow;
+        size_t nw = (size_t)p.m * p.c * taps, nwp = (size_t)m16 * 16 * p.c * taps;
+        size_t nwr = (size_t)p.m * c16 * 16 * taps;
+        float *x = new_floats(nx), *xb = new_floats(nxb), *w = new_floats(nw);
+        float *wp = new_floats(nwp), *wr = new_floats(nwr), *b = new_floats((size_t)p.m);
+        float *want = new_floats(ny), *got = new_floats(ny), *tmp = new_floats(nyb);
+        fill_random(x, nx, (uint32_t)k + 11, 1.0f);
+        fill_random(w, nw, (uint32_t)k + 111, 1.0f / sqrtf((float)(p.c * taps)));
+        fill_random(b, (size_t)p.m, (uint32_t)k + 211, 0.5f);
+        for (int m = 0; m < p.m; m++)
+            for (int c = 0; c < p.c; c++)
+                for (int t = 0; t < taps; t++) {
+                    float v = w[((size_t)m * p.c + c) * taps + t];
+                    wp[(((size_t)(m / 16) * p.c + c) * taps + t) * 16 + m % 16] = v;
+                    wr[(((size_t)m * c16 + c / 16) * taps + t) * 16 + c % 16] = v;
+                }
+        rt_conv2d_f32(want, x, w, b, &p);
+        to_blocked_pad(xb, x, p.n, p.c, p.h, p.w);
+        for (int xbl = 0; xbl < 2; xbl++)
+            for (int ybl = 0; ybl < 2; ybl++) {
+                memset(got, 0xff, ny * sizeof *got);
+                memset(tmp, 0xff, nyb * sizeof *tmp);
+                rt_conv2d_fast_f32(ybl ? tmp : got, xbl ? xb : x, wp, b, &p, xbl, ybl);
+                print_message("padded case %zu x_blocked %d y_blocked %d\n", k, xbl, ybl);
+                if (ybl)
+                    from_blocked_pad(got, tmp, p.n, p.m, p.oh, p.ow);
+                assert_close(got, want, ny, 2e-6f, 1e-5f);
+            }
+        if (p.m < 16 && p.c >= 16) {
+            memset(got, 0xff, ny * sizeof *got);
+            rt_conv2d_reduce_f32(got, xb, wr, b, &p);
+            print_message("padded reduce case %zu\n", k);
+            assert_close(got, want, ny, 2e-6f, 1e-5f);
+        }
+        free(x), free(xb), free(w), free(wp), free(wr), free(b), free(want), free(got), free(tmp);
+    }
+}
+
 static void test_pool_resize_blocked(void **state)
 {
     (void)state;
@@ -262,6 +356,7 @@ int main(void)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conv_fast),
+        cmocka_unit_test(test_conv_fast_padded),
         cmocka_unit_test(test_pool_resize_blocked),
         cmocka_unit_test(test_exp_act),
     };

@@ -355,7 +355,7 @@ static void check_directives(const char *path)
     char line[8192];
     static const char *const allowed[] = {
         "#include <", "#include \"hostile.h\"", "#define RT_API static", "#ifndef ",
-        "#define ONNXC_RT_KERNELS_H", "#define RT_", "#endif", "#if ", "#else", "#elif",
+        "#define ONNXC_RT_KERNELS_H", "#define ONNXC_RT_VEC_H", "#define RT_", "#endif", "#if ", "#else", "#elif",
         "#define HOSTILE_", "#define ONNXC_GENERATED_HOSTILE_H", "#ifdef __cplusplus",
         "#if defined", "#undef RT_", "#ifdef "};
     while (fgets(line, sizeof line, f)) {

@@ -137,7 +137,7 @@ static void test_fast_policy(void **state)
     assert_string_equal(kname(g, mp), "maxpool_blk16");
     assert_null(g->nodes[mp].kernel_why);
     assert_string_equal(kname(g, c1), "conv_reduce_blk16");
-    assert_string_equal(g->nodes[c1].kernel_why, "m 1 not a multiple of 16");
+    assert_null(g->nodes[c1].kernel_why);
     /* model input and output NCHW, the intermediates blk16 */
     assert_int_equal(g->tensors[g->nodes[c0].in[0]].layout, LAYOUT_NCHW);
     assert_int_equal(g->tensors[g->nodes[c0].out[0]].layout, LAYOUT_BLK16);
@@ -158,8 +158,9 @@ static void test_nchw_policy(void **state)
     assert_string_equal(kname(g, c0), "conv_direct_blk16");   /* reads and writes NCHW */
     assert_string_equal(kname(g, mp), "reference");
     assert_string_equal(g->nodes[mp].kernel_why, "input nchw");
-    assert_string_equal(kname(g, c1), "reference");
-    assert_string_equal(g->nodes[c1].kernel_why, "m 1 not a multiple of 16; input nchw");
+    /* the reduce kernel needs a blk16 input; the direct one takes NCHW */
+    assert_string_equal(kname(g, c1), "conv_direct_blk16");
+    assert_string_equal(g->nodes[c1].kernel_why, "input nchw");
     ir_graph_free(g);
 }
 
@@ -193,8 +194,8 @@ static void test_refusals(void **state)
     mark_output(g, y);
     run(g);
     assert_string_equal(kname(g, n1), "reference");
-    /* conv_grouped_blk16 (dw) accepts the shape but reads blk16 only */
-    assert_string_equal(g->nodes[n1].kernel_why, "group 2 != 1; input nchw");
+    /* conv_grouped_blk16 (dw, tried first) accepts the shape but reads blk16 only */
+    assert_string_equal(g->nodes[n1].kernel_why, "input nchw; group 2 != 1");
     assert_string_equal(kname(g, n2), "reference");
     assert_string_equal(g->nodes[n2].kernel_why, "weights not constant");
     assert_string_equal(kname(g, n3), "conv_direct_blk16");
@@ -204,6 +205,46 @@ static void test_refusals(void **state)
     assert_int_equal(g->tensors[a].layout, LAYOUT_NCHW);
     assert_int_equal(g->tensors[b].layout, LAYOUT_NCHW);
     assert_int_equal(g->tensors[c].layout, LAYOUT_NCHW);
+    ir_graph_free(g);
+}
+
+/* Channel counts that are not a multiple of 16: blk16 between convs (padded),
+ * NCHW next to a kernel without padded blocks (a flat Add). */
+static void test_padded_layouts(void **state)
+{
+    (void)state;
+    int x, n1, n2, n3, n4;
+    Graph *g = new_graph(3, &x);
+    int a = conv(g, x, 3, 24, 1, false, "c24", &n1);     /* 24 channels: padded to 32 */
+    int b = conv(g, a, 24, 17, 1, false, "c17", &n2);
+    int c = conv(g, b, 17, 17, 1, false, "c17b", &n3);
+    int s = value(g, "sum");
+    n4 = ir_add_node(g, OP_ADD, "add", (int[]){c, b}, 2, &s, 1);
+    assert_true(n4 >= 0);
+    int y = conv(g, s, 17, 16, 1, false, "out", &n1);
+    mark_output(g, y);
+    run(g);
+    assert_int_equal(g->tensors[a].layout, LAYOUT_BLK16);
+    assert_int_equal(g->tensors[b].layout, LAYOUT_NCHW);   /* read by the Add */
+    assert_int_equal(g->tensors[c].layout, LAYOUT_NCHW);
+    assert_int_equal(g->tensors[s].layout, LAYOUT_NCHW);
+    for (int i = 0; i < g->n_nodes; i++)
+        if (g->nodes[i].op == OP_CONV)
+            assert_string_equal(kname(g, i), "conv_direct_blk16");
+    assert_string_equal(kname(g, n4), "binary_flat");
+    /* the planner gave a its padded size: 32 channels of 8 x 8 */
+    assert_int_equal(ir_storage_bytes(&g->tensors[a]), 32 * 64 * 4);
+    int *first = calloc((size_t)g->n_tensors, sizeof(int)), *last = calloc((size_t)g->n_tensors, sizeof(int));
+    assert_non_null(first);
+    assert_non_null(last);
+    ir_lifetimes(g, first, last);
+    for (int t = 0; t < g->n_tensors; t++)   /* a overlaps nothing live with it */
+        if (t != a && g->tensors[t].offset >= 0 && first[t] <= last[a] && first[a] <= last[t])
+            assert_true(g->tensors[t].offset >= g->tensors[a].offset + 32 * 64 * 4 ||
+                        g->tensors[t].offset + ir_planned_bytes(&g->tensors[t]) <=
+                            g->tensors[a].offset);
+    free(first);
+    free(last);
     ir_graph_free(g);
 }
 
@@ -297,6 +338,7 @@ int main(void)
         cmocka_unit_test(test_nchw_policy),
         cmocka_unit_test(test_reference_policy),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_padded_layouts),
         cmocka_unit_test(test_padded_sizes),
         cmocka_unit_test(test_verifier),
         cmocka_unit_test(test_table),
