@@ -119,14 +119,16 @@ bool cg_dw_emit_call(const Graph *g, int i, bool has_bias, FILE *c)
     const Node *n = &g->nodes[i];
     Diag scratch = {0};
     ConvGeom q;
+    const int y_blk = g->tensors[n->out[0]].layout == LAYOUT_BLK16 ? 1 : 0;
     if (n->kernel == KERNEL_CONV_DW_BLK16) {
-        fprintf(c, "    rt_conv_dw_blk16_body(y, x, w, %s, &p);\n", has_bias ? "b" : "NULL");
+        fprintf(c, "    rt_conv_dw_blk16_body(y, x, w, %s, &p, %d);\n", has_bias ? "b" : "NULL",
+                y_blk);
         return true;
     }
     if (n->kernel != KERNEL_CONV_GROUPED_BLK16 || !ir_conv_geom(g, n, &q, &scratch))
         return false;
-    fprintf(c, "    rt_conv_grouped_blk16_body(y, x, w, %s, &p, %d);\n", has_bias ? "b" : "NULL",
-            (int)cg_grouped_span(&q));
+    fprintf(c, "    rt_conv_grouped_blk16_body(y, x, w, %s, &p, %d, %d);\n",
+            has_bias ? "b" : "NULL", (int)cg_grouped_span(&q), y_blk);
     return true;
 }
 

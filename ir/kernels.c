@@ -230,13 +230,13 @@ enum { NCHW = LAYOUT_BIT(LAYOUT_NCHW), BLK16 = LAYOUT_BIT(LAYOUT_BLK16) };
 const KernelEntry ir_kernels[] = {
     /* id, name, ops, predicate, data inputs, reads, writes, same layout,
      * padded blk16, packs weights, files */
-    /* dw, first: they refuse group 1 without a reason. Blk16 in and out:
-     * same_layout joins the two, so that when either stays NCHW both do and
-     * the reference kernel fits the node */
+    /* dw, first: they refuse group 1 without a reason. They read blk16 only
+     * (when the input stays NCHW, select_kernels makes the output NCHW too,
+     * for the reference kernel) and write either layout. */
     {KERNEL_CONV_DW_BLK16, "conv_dw_blk16", 1, {OP_CONV}, conv_dw_accepts,
-     1, BLK16, BLK16, true, true, true, {"rt_vec.h", "conv_dw.c"}},
+     1, BLK16, NCHW | BLK16, false, true, true, {"rt_vec.h", "conv_dw.c"}},
     {KERNEL_CONV_GROUPED_BLK16, "conv_grouped_blk16", 1, {OP_CONV}, conv_grouped_accepts,
-     1, BLK16, BLK16, true, true, true, {"rt_vec.h", "conv_dw.c"}},
+     1, BLK16, NCHW | BLK16, false, true, true, {"rt_vec.h", "conv_dw.c"}},
     {KERNEL_GEMM_PACKED, "gemm_packed", 2, {OP_GEMM, OP_MATMUL}, gemm_packed_accepts,
      1, NCHW, NCHW, false, false, true, {"rt_vec.h", "gemm_fast.c"}},
     /* end dw */

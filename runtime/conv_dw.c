@@ -4,7 +4,7 @@
  * written once on RtVec (rt_vec.h: AVX-512, AVX2 or portable C).
  *
  * Both read x blocked (n, C16, h, w, 16) and write y blocked (n, M16, oh, ow,
- * 16), C16 = ceil(c/16), M16 = ceil(m/16); the lanes of channels >= m are
+ * 16) or NCHW (n, m, oh, ow) (y_blocked 0: before an op with no blk16 kernel), C16 = ceil(c/16), M16 = ceil(m/16); the lanes of channels >= m are
  * stored as 0 (the blk16 contract), and the kernels rely on x's pad lanes
  * being 0. One RtVec holds 16 output channels of one pixel. Each output row
  * is split into a left border, an interior and a right border: interior
@@ -121,7 +121,8 @@ static RT_INLINE int rt_dw_inner_hi(const RtConvParams *p)
 }
 
 /* tw output pixels [ox0, ox0 + tw) of row oy of output block ob, image base
- * xn (blocked), yr the output row's first pixel. nch input channels from
+ * xn (blocked), yr the output row's first pixel (of block ob: blk16 when
+ * y_blocked, else channel 16 ob's plane of NCHW y, lane l l * oh * ow further). nch input channels from
  * channel lo: bcast 0 is depthwise (nch 1, x's vector of block ob), bcast 1
  * broadcasts channel lo + ch against the weights wb + ch * kh * kw * 16.
  * checked: test each tap's column (border pixels). keep: valid lanes of the
@@ -129,7 +130,7 @@ static RT_INLINE int rt_dw_inner_hi(const RtConvParams *p)
 static RT_INLINE void rt_dw_strip(float *restrict yr, const float *restrict xn,
                                   const float *restrict wb, RtVec bias, const RtConvParams *p,
                                   int bcast, int ob, int lo, int nch, int oy, int ox0, int tw,
-                                  int checked, int keep)
+                                  int checked, int keep, int y_blocked)
 {
     const ptrdiff_t plane = (ptrdiff_t)p->h * p->w;
     const int taps = p->kh * p->kw;
@@ -166,6 +167,14 @@ static RT_INLINE void rt_dw_strip(float *restrict yr, const float *restrict xn,
     RT_UNROLL
     for (int j = 0; j < tw; j++) {
         RtVec v = rt_v_act(p->act, rt_v_add(acc[j], bias));
+        if (!y_blocked) {   /* NCHW: the valid lanes to their planes */
+            float t[16];
+            rt_v_store(t, v);
+            const ptrdiff_t plane_y = (ptrdiff_t)p->oh * p->ow;
+            for (int l = 0; l < keep; l++)
+                yr[ox0 + j + l * plane_y] = t[l];
+            continue;
+        }
         if (keep < 16)
             v = rt_dw_keep_lanes(v, keep);
         rt_v_store(yr + (ptrdiff_t)(ox0 + j) * 16, v);
@@ -175,27 +184,29 @@ static RT_INLINE void rt_dw_strip(float *restrict yr, const float *restrict xn,
 /* One output row: borders pixel by pixel with tests, the interior in strips. */
 static RT_INLINE void rt_dw_row(float *restrict yr, const float *restrict xn,
                                 const float *restrict wb, RtVec bias, const RtConvParams *p,
-                                int bcast, int ob, int lo, int nch, int oy, int keep)
+                                int bcast, int ob, int lo, int nch, int oy, int keep,
+                                int y_blocked)
 {
     const int in_lo = rt_dw_inner_lo(p);
     int in_hi = rt_dw_inner_hi(p);
     in_hi = in_hi > in_lo ? in_hi : in_lo;
     int ox = 0;
     for (; ox < in_lo; ox++)
-        rt_dw_strip(yr, xn, wb, bias, p, bcast, ob, lo, nch, oy, ox, 1, 1, keep);
+        rt_dw_strip(yr, xn, wb, bias, p, bcast, ob, lo, nch, oy, ox, 1, 1, keep, y_blocked);
     for (; ox + RT_DW_TW <= in_hi; ox += RT_DW_TW)
-        rt_dw_strip(yr, xn, wb, bias, p, bcast, ob, lo, nch, oy, ox, RT_DW_TW, 0, keep);
+        rt_dw_strip(yr, xn, wb, bias, p, bcast, ob, lo, nch, oy, ox, RT_DW_TW, 0, keep, y_blocked);
     for (; ox < in_hi; ox++)
-        rt_dw_strip(yr, xn, wb, bias, p, bcast, ob, lo, nch, oy, ox, 1, 0, keep);
+        rt_dw_strip(yr, xn, wb, bias, p, bcast, ob, lo, nch, oy, ox, 1, 0, keep, y_blocked);
     for (; ox < p->ow; ox++)
-        rt_dw_strip(yr, xn, wb, bias, p, bcast, ob, lo, nch, oy, ox, 1, 1, keep);
+        rt_dw_strip(yr, xn, wb, bias, p, bcast, ob, lo, nch, oy, ox, 1, 1, keep, y_blocked);
 }
 
 /* Depthwise: x (n, C16, h, w, 16), wp (C16, kh, kw, 16), b (c) or NULL
- * -> y (n, C16, oh, ow, 16); group == c == m; act fused. */
+ * -> y (n, C16, oh, ow, 16), or (n, c, oh, ow) when y_blocked is 0; group ==
+ * c == m; act fused. */
 static RT_INLINE void rt_conv_dw_blk16_body(float *restrict y, const float *restrict x,
                                             const float *restrict wp, const float *restrict b,
-                                            const RtConvParams *p)
+                                            const RtConvParams *p, int y_blocked)
 {
     const int c16 = (p->c + 15) / 16;
     const ptrdiff_t taps = (ptrdiff_t)p->kh * p->kw;
@@ -204,20 +215,23 @@ static RT_INLINE void rt_conv_dw_blk16_body(float *restrict y, const float *rest
             const int keep = p->c - cb * 16 < 16 ? p->c - cb * 16 : 16;
             const RtVec bias = rt_dw_bias(b, p->c, cb);
             const float *xn = x + (ptrdiff_t)n * c16 * p->h * p->w * 16;
-            float *yb = y + ((ptrdiff_t)n * c16 + cb) * p->oh * p->ow * 16;
+            const ptrdiff_t plane_y = (ptrdiff_t)p->oh * p->ow;
+            float *yb = y_blocked ? y + ((ptrdiff_t)n * c16 + cb) * plane_y * 16
+                                  : y + ((ptrdiff_t)n * p->c + cb * 16) * plane_y;
             for (int oy = 0; oy < p->oh; oy++)
-                rt_dw_row(yb + (ptrdiff_t)oy * p->ow * 16, xn, wp + cb * taps * 16, bias, p, 0, cb,
-                          0, 1, oy, keep);
+                rt_dw_row(yb + (ptrdiff_t)oy * p->ow * (y_blocked ? 16 : 1), xn, wp + cb * taps * 16,
+                          bias, p, 0, cb, 0, 1, oy, keep, y_blocked);
         }
 }
 
 /* Grouped: x (n, C16, h, w, 16), wp (M16, span, kh, kw, 16) with span =
- * rt_conv_grouped_span(p), b (m) or NULL -> y (n, M16, oh, ow, 16);
+ * rt_conv_grouped_span(p), b (m) or NULL -> y (n, M16, oh, ow, 16), or
+ * (n, m, oh, ow) when y_blocked is 0;
  * c and m divisible by group; act fused. */
 static RT_INLINE void rt_conv_grouped_blk16_body(float *restrict y, const float *restrict x,
                                                  const float *restrict wp,
                                                  const float *restrict b, const RtConvParams *p,
-                                                 int span)
+                                                 int span, int y_blocked)
 {
     const int c16 = (p->c + 15) / 16, m16 = (p->m + 15) / 16;
     const ptrdiff_t taps = (ptrdiff_t)p->kh * p->kw;
@@ -227,25 +241,28 @@ static RT_INLINE void rt_conv_grouped_blk16_body(float *restrict y, const float 
             const int lo = rt_grouped_lo(p, ob), nch = rt_grouped_hi(p, ob) - lo;
             const RtVec bias = rt_dw_bias(b, p->m, ob);
             const float *xn = x + (ptrdiff_t)n * c16 * p->h * p->w * 16;
-            float *yb = y + ((ptrdiff_t)n * m16 + ob) * p->oh * p->ow * 16;
+            const ptrdiff_t plane_y = (ptrdiff_t)p->oh * p->ow;
+            float *yb = y_blocked ? y + ((ptrdiff_t)n * m16 + ob) * plane_y * 16
+                                  : y + ((ptrdiff_t)n * p->m + ob * 16) * plane_y;
             const float *wb = wp + (ptrdiff_t)ob * span * taps * 16;
             for (int oy = 0; oy < p->oh; oy++)
-                rt_dw_row(yb + (ptrdiff_t)oy * p->ow * 16, xn, wb, bias, p, 1, ob, lo, nch, oy,
-                          keep);
+                rt_dw_row(yb + (ptrdiff_t)oy * p->ow * (y_blocked ? 16 : 1), xn, wb, bias, p, 1, ob,
+                          lo, nch, oy, keep, y_blocked);
         }
 }
 
 /* Library and test entry points of the two bodies above. */
 RT_API RT_UNUSED void rt_conv2d_dw_blk16_f32(float *restrict y, const float *restrict x,
                                              const float *restrict wp, const float *restrict b,
-                                             const RtConvParams *p)
+                                             const RtConvParams *p, int y_blocked)
 {
-    rt_conv_dw_blk16_body(y, x, wp, b, p);
+    rt_conv_dw_blk16_body(y, x, wp, b, p, y_blocked);
 }
 RT_API RT_UNUSED void rt_conv2d_grouped_blk16_f32(float *restrict y, const float *restrict x,
                                                   const float *restrict wp,
                                                   const float *restrict b,
-                                                  const RtConvParams *p, int span)
+                                                  const RtConvParams *p, int span,
+                                                  int y_blocked)
 {
-    rt_conv_grouped_blk16_body(y, x, wp, b, p, span);
+    rt_conv_grouped_blk16_body(y, x, wp, b, p, span, y_blocked);
 }

@@ -95,7 +95,7 @@ static RtConvParams group_params(const GroupCase *k)
 /* Runs the case on the reference and on the blk16 kernel (depthwise when
  * dw, else grouped; the packing is this test's own, from the layouts that
  * conv_dw.c documents) and compares. */
-static void run_group_case(const GroupCase *gc, int seed, int dw)
+static void run_group_case(const GroupCase *gc, int seed, int dw, int y_blocked)
 {
     RtConvParams p = group_params(gc);
     const int cw = p.c / p.group, taps = p.kh * p.kw;
@@ -129,10 +129,19 @@ static void run_group_case(const GroupCase *gc, int seed, int dw)
         got[i] = 7.0f;   /* garbage: the kernel must write every lane */
     rt_conv2d_f32(want, x, w, b, &p);
     if (dw)
-        rt_conv2d_dw_blk16_f32(got, xb, wp, b, &p);
+        rt_conv2d_dw_blk16_f32(got, xb, wp, b, &p, y_blocked);
     else
-        rt_conv2d_grouped_blk16_f32(got, xb, wp, b, &p, span);
-    assert_blk16_close(got, want, p.n, p.m, p.oh, p.ow);
+        rt_conv2d_grouped_blk16_f32(got, xb, wp, b, &p, span, y_blocked);
+    if (y_blocked) {
+        assert_blk16_close(got, want, p.n, p.m, p.oh, p.ow);
+    } else {   /* NCHW y: every element, and nothing written past it */
+        for (size_t i = 0; i < ny; i++)
+            if (!(fabsf(got[i] - want[i]) <= 1e-5f + 1e-4f * fabsf(want[i])))
+                fail_msg("NCHW element %zu: got %.9g, want %.9g", i, (double)got[i],
+                         (double)want[i]);
+        for (size_t i = ny; i < nyb; i++)
+            assert_true(got[i] == 7.0f);
+    }
     free(x), free(xb), free(w), free(b), free(wp), free(want), free(got);
 }
 
@@ -159,8 +168,9 @@ static void test_conv_dw(void **state)
 {
     (void)state;
     for (size_t k = 0; k < sizeof dw_cases / sizeof dw_cases[0]; k++) {
-        run_group_case(&dw_cases[k], (int)k + 1, 1);
-        run_group_case(&dw_cases[k], (int)k + 1, 0);   /* the grouped kernel covers it too */
+        run_group_case(&dw_cases[k], (int)k + 1, 1, 1);
+        run_group_case(&dw_cases[k], (int)k + 1, 1, 0);   /* NCHW output */
+        run_group_case(&dw_cases[k], (int)k + 1, 0, 1);   /* the grouped kernel covers it too */
     }
 }
 
@@ -186,7 +196,8 @@ static void test_conv_grouped(void **state)
 {
     (void)state;
     for (size_t k = 0; k < sizeof grouped_cases / sizeof grouped_cases[0]; k++)
-        run_group_case(&grouped_cases[k], (int)k + 50, 0);
+        for (int yb = 0; yb < 2; yb++)
+            run_group_case(&grouped_cases[k], (int)k + 50, 0, yb);
 }
 
 /* rt_gemm_packed_f32 against rt_matmul_f32 over M x N x K, A with a row
