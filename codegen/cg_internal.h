@@ -88,6 +88,9 @@ void cg_emit_trace_call(const CgPlan *pl, int node, const char *ptr, FILE *c);
 /* True when emit_fast.c emits node n's kernel call (Node.kernel is one of its
  * kernels); the others are emitted as their op's reference call. */
 bool cg_fast_kernel(const Node *n);
+/* The RT_ACT_* a fast conv's epilogue applies for a (the ones with parameters
+ * too: RT_ACT_LEAKY_RELU, RT_ACT_CLIP with RtConvParams.act_alpha / act_beta). */
+const char *cg_fast_act_const(Act a);
 /* Floats in node n's packed weight array (blocks of 16 rounded up). */
 int64_t cg_fast_packed_words(const Graph *g, const Node *n);
 /* Writes the packed weight array wp_<node> of every node whose kernel packs

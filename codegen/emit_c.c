@@ -532,13 +532,22 @@ static bool emit_conv_params(Emitter *e, const Node *n, bool pool, FILE *c)
                    q.pt, q.pl, q.group};
     if (!fits_int(v, (int)ARRAY_LEN(v)))
         return diag_fail(e->d, ST_LIMIT, n, "geometry does not fit in int");
+    /* the fast convs apply every act in their tile (cg_fast_act_const) */
+    const bool tile_act = ir_kernel(n->kernel)->packs_weights;
     fprintf(c, "    static const RtConvParams p = {\n"
                "        .n = %d, .c = %d, .h = %d, .w = %d, .m = %d, .oh = %d, .ow = %d,\n"
                "        .kh = %d, .kw = %d, .sh = %d, .sw = %d, .dh = %d, .dw = %d,\n"
-               "        .pt = %d, .pl = %d, .group = %d, .act = %s};\n",
+               "        .pt = %d, .pl = %d, .group = %d, .act = %s",
             (int)q.n, (int)q.c, (int)q.h, (int)q.w, (int)q.m, (int)q.oh, (int)q.ow, (int)q.kh,
             (int)q.kw, (int)q.sh, (int)q.sw, (int)q.dh, (int)q.dw, (int)q.pt, (int)q.pl,
-            (int)q.group, cg_act_const(n->act));
+            (int)q.group, tile_act ? cg_fast_act_const(n->act) : cg_act_const(n->act));
+    if (tile_act && act_has_params(n->act)) {
+        fputs(",\n        .act_alpha = ", c);
+        cg_put_float(c, n->act_alpha);
+        fputs(", .act_beta = ", c);
+        cg_put_float(c, n->act_beta);
+    }
+    fputs("};\n", c);
     return true;
 }
 

@@ -22,6 +22,15 @@ bool cg_fast_kernel(const Node *n)
            cg_dw_kernel(n);
 }
 
+const char *cg_fast_act_const(Act a)
+{
+    if (a == ACT_LEAKY_RELU)
+        return "RT_ACT_LEAKY_RELU";
+    if (a == ACT_CLIP)
+        return "RT_ACT_CLIP";
+    return cg_act_const(a);
+}
+
 static bool blk16(const Graph *g, int t)
 {
     return g->tensors[t].layout == LAYOUT_BLK16;

@@ -162,8 +162,9 @@ typedef enum Act {
 } Act;
 /* "none", "relu", "sigmoid", "silu", "tanh", "hardswish", "relu6", "leakyrelu", "clip" */
 const char *act_name(Act a);
-/* True for the acts with parameters (Node.act_alpha / act_beta): the kernels'
- * epilogues take none, so the node applies them in place right after its kernel. */
+/* True for the acts with parameters (Node.act_alpha / act_beta): the reference
+ * kernels' epilogues take none, so the node applies them in place right after
+ * its kernel; the fast convs apply them in their tile (RtConvParams.act_alpha). */
 bool act_has_params(Act a);
 
 /* ---------------------------------------------------------------- layouts */

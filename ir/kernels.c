@@ -26,14 +26,16 @@ static bool refuse(char *why, size_t size, const char *fmt, long long a)
     return false;
 }
 
-/* The epilogues rt_v_act (runtime/rt_vec.h) computes in a vector tile. */
+/* The epilogues rt_v_act_p (runtime/rt_vec.h) computes in a vector tile. */
 static bool vector_act(Act a)
 {
-    return a == ACT_NONE || a == ACT_RELU || a == ACT_SIGMOID || a == ACT_SILU;
+    return a == ACT_NONE || a == ACT_RELU || a == ACT_SIGMOID || a == ACT_SILU ||
+           a == ACT_TANH || a == ACT_HARD_SWISH || a == ACT_RELU6 || a == ACT_LEAKY_RELU ||
+           a == ACT_CLIP;
 }
 
 /* What both fast convs need: a 2-D group-1 Conv with constant weights and an
- * epilogue of rt_v_act. */
+ * epilogue of rt_v_act_p. */
 static bool conv_common(const Graph *g, const Node *n, ConvGeom *q, char *why, size_t size)
 {
     Diag scratch = {0};

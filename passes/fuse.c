@@ -12,9 +12,10 @@
  * Anything else (another consumer, a graph output in the middle) is left alone, so
  * no intermediate value anybody can observe disappears. The fused nodes are
  * removed; tensor ids never change (Y is left unreferenced). LeakyRelu and a
- * general Clip keep their parameters in Node.act_alpha / act_beta; the kernels'
- * epilogues take none, so those two run in place right after the kernel, in
- * the same node (interpreter and emitted code alike).
+ * general Clip keep their parameters in Node.act_alpha / act_beta; the
+ * reference kernels' epilogues take none, so those two run in place right
+ * after the kernel, in the same node (interpreter and reference-kernel code);
+ * the fast convs apply them in their tile.
  */
 #include "passes.h"
 

@@ -145,7 +145,8 @@ static RT_INLINE void rt_cf_tile(float *restrict y, const float *restrict x,
         for (int j = 0; j < tw; j++) {
             if (ox0 + j >= p->ow)
                 continue;
-            const RtVec v = rt_v_act(p->act, rt_v_add(rt_v_load(tot + (r * tw + j) * 16), bias));
+            const RtVec v = rt_v_act_p(p->act, p->act_alpha, p->act_beta,
+                                       rt_v_add(rt_v_load(tot + (r * tw + j) * 16), bias));
             const ptrdiff_t pix = (ptrdiff_t)(oy0 + r) * p->ow + ox0 + j;
             if (y_blocked && lanes == 16) {
                 rt_v_store(y + (((ptrdiff_t)n * m16 + mb) * y_plane + pix) * 16, v);
@@ -247,15 +248,16 @@ static RT_INLINE void rt_cr_tile(float *restrict y, const float *restrict x,
     }
     const float bias = b ? b[m] : 0.0f;
     float *yr = y + (((ptrdiff_t)n * p->m + m) * p->oh + oy) * p->ow + ox0;
-#if defined(__AVX512F__)
     float s[16];
-    rt_v_store(s, rt_v_act(p->act, rt_v_add(rt_v_hsum16(a), rt_v_set1(bias))));
+#if defined(__AVX512F__)
+    rt_v_store(s, rt_v_add(rt_v_hsum16(a), rt_v_set1(bias)));
+#else
+    for (int j = 0; j < 16; j++)
+        s[j] = j < tw ? rt_v_hsum(a[j]) + bias : 0.0f;
+#endif
+    rt_v_store(s, rt_v_act_p(p->act, p->act_alpha, p->act_beta, rt_v_load(s)));
     for (int j = 0; j < tw && ox0 + j < p->ow; j++)
         yr[j] = s[j];
-#else
-    for (int j = 0; j < tw && ox0 + j < p->ow; j++)
-        yr[j] = rt_act(p->act, rt_v_hsum(a[j]) + bias);
-#endif
 }
 
 /* The kernel body for few output channels; forced inline like the one above. */
@@ -285,7 +287,7 @@ RT_API RT_UNUSED void rt_conv2d_reduce_f32(float *restrict y, const float *restr
     rt_conv_reduce_body(y, x, wr, b, p);
 }
 
-/* Test hooks for rt_v_exp and rt_v_act: y = exp(x), y = act(x); n % 16 == 0. */
+/* Test hooks for rt_v_exp and rt_v_act_p: y = exp(x), y = act(x); n % 16 == 0. */
 RT_API RT_UNUSED void rt_exp_fast_f32(float *y, const float *x, long long n)
 {
     for (long long i = 0; i + 16 <= n; i += 16)
@@ -295,4 +297,10 @@ RT_API RT_UNUSED void rt_act_fast_f32(float *y, const float *x, long long n, int
 {
     for (long long i = 0; i + 16 <= n; i += 16)
         rt_v_store(y + i, rt_v_act(act, rt_v_load(x + i)));
+}
+RT_API RT_UNUSED void rt_act_p_fast_f32(float *y, const float *x, long long n, int act,
+                                        float alpha, float beta)
+{
+    for (long long i = 0; i + 16 <= n; i += 16)
+        rt_v_store(y + i, rt_v_act_p(act, alpha, beta, rt_v_load(x + i)));
 }

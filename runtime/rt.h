@@ -83,6 +83,7 @@ void rt_resize_nearest_blocked_f32(float *restrict y, const float *restrict x,
  * exp of rt_vec.h, for testing it; n % 16 == 0. */
 void rt_exp_fast_f32(float *y, const float *x, long long n);
 void rt_act_fast_f32(float *y, const float *x, long long n, int act);
+void rt_act_p_fast_f32(float *y, const float *x, long long n, int act, float alpha, float beta);
 
 /* --- dw: depthwise / grouped blk16 conv (conv_dw.c), packed Gemm (gemm_fast.c) --- */
 /* x (n,C16,h,w,16), wp (C16,kh,kw,16), b (c) or NULL -> y (n,C16,oh,ow,16);

@@ -31,7 +31,10 @@
 
 /* Activation applied to a kernel's result before it is stored (fused epilogue). */
 enum { RT_ACT_NONE = 0, RT_ACT_RELU = 1, RT_ACT_SIGMOID = 2, RT_ACT_SILU = 3, RT_ACT_TANH = 4,
-       RT_ACT_HARD_SWISH = 5, RT_ACT_RELU6 = 6 };
+       RT_ACT_HARD_SWISH = 5, RT_ACT_RELU6 = 6,
+       /* kern: with parameters (RtConvParams.act_alpha / act_beta), only the
+        * fast conv epilogue (rt_v_act_p) applies them; rt_act leaves them alone */
+       RT_ACT_LEAKY_RELU = 7, RT_ACT_CLIP = 8 };
 
 /* Conv2d / pooling geometry: x (n,c,h,w) -> y (n,m,oh,ow). */
 typedef struct RtConvParams {
@@ -43,6 +46,7 @@ typedef struct RtConvParams {
     int pt, pl;        /* top and left pads (bottom/right follow from oh, ow) */
     int group;
     int act;           /* RT_ACT_* */
+    float act_alpha, act_beta;   /* kern: RT_ACT_LEAKY_RELU alpha; RT_ACT_CLIP min, max */
 } RtConvParams;
 
 /* 3-D Conv and pooling: x (n,c,d,h,w) -> y (n,m,od,oh,ow). */

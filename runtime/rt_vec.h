@@ -35,8 +35,8 @@
 #else
 #define RT_INLINE inline
 #endif
-#if defined(__GNUC__) && !defined(__clang__) && \
-    (defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__)))
+/* (one line: emitted code has no line splices, see fuzz/fuzz_compile.c) */
+#if defined(__GNUC__) && !defined(__clang__) && (defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__)))
 #define RT_UNROLL _Pragma("GCC unroll 32")
 #else
 #define RT_UNROLL   /* clang: see README "Speed" (its full unrolling of the tile is slower) */
@@ -52,14 +52,17 @@
  * - the partial sums of each group of input channels go to a local array,
  *   which clang would otherwise turn into 28 more registers (and spill). */
 #if defined(__GNUC__) && (defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__)))
+/* volatile: gcc merges identical non-volatile asm statements, so with a
+ * 3-wide kernel row unrolled the three columns shared one pointer again and
+ * the tile spilled (resnet18's 3x3 convs ran 1.3-1.5x slower). */
 static RT_INLINE RT_UNUSED const float *rt_opaque(const float *p)
 {
-    __asm__("" : "+r"(p));
+    __asm__ volatile("" : "+r"(p));
     return p;
 }
 static RT_INLINE RT_UNUSED float *rt_opaque_mut(float *p)
 {
-    __asm__("" : "+r"(p));
+    __asm__ volatile("" : "+r"(p));
     return p;
 }
 #else
@@ -321,7 +324,33 @@ static RT_INLINE RT_UNUSED RtVec rt_v_act(int act, RtVec v)
     case RT_ACT_SILU:
         return rt_v_div(rt_v_max(v, rt_v_set1(-100.0f)),
                         rt_v_add(rt_v_set1(1.0f), rt_v_exp(rt_v_sub(rt_v_zero(), v))));
+    /* kern: tanh(v) = 1 - 2 / (1 + exp(2v)): exact limits +-1 (rt_v_exp's
+     * clamped exponent), absolute error about 1e-7 near 0 */
+    case RT_ACT_TANH:
+        return rt_v_sub(rt_v_set1(1.0f),
+                        rt_v_div(rt_v_set1(2.0f),
+                                 rt_v_add(rt_v_set1(1.0f), rt_v_exp(rt_v_add(v, v)))));
+    case RT_ACT_HARD_SWISH:
+        /* v / 6 + 1/2 as rt_act computes it: near v = -3 it cancels, and
+         * fma(v, 1/6, 1/2) would round differently there */
+        return rt_v_mul(v, rt_v_min(rt_v_max(rt_v_add(rt_v_div(v, rt_v_set1(6.0f)), rt_v_set1(0.5f)),
+                                             rt_v_zero()),
+                                    rt_v_set1(1.0f)));
+    case RT_ACT_RELU6: return rt_v_min(rt_v_max(v, rt_v_zero()), rt_v_set1(6.0f));
     default: return v;
+    }
+}
+
+/* kern: rt_v_act and the epilogues with parameters: LeakyRelu (alpha) and
+ * Clip (min alpha, max beta), as the interpreter's rt_unary_op_f32 computes
+ * them after the reference kernels. */
+static RT_INLINE RT_UNUSED RtVec rt_v_act_p(int act, float alpha, float beta, RtVec v)
+{
+    switch (act) {
+    case RT_ACT_LEAKY_RELU:
+        return rt_v_fma(rt_v_min(v, rt_v_zero()), rt_v_set1(alpha), rt_v_max(v, rt_v_zero()));
+    case RT_ACT_CLIP: return rt_v_min(rt_v_max(v, rt_v_set1(alpha)), rt_v_set1(beta));
+    default: return rt_v_act(act, v);
     }
 }
 

@@ -3,7 +3,8 @@
  * test_codegen_fast.c - the fast conv paths end to end: a chain of convs of
  * the shape classes conv_direct_blk16 and conv_reduce_blk16 cover (stride 2
  * and 3, dilation 2, asymmetric pads, 1x1, 7x7, channel counts 1, 3, 17, 24,
- * 33, m = 1, 8, 17, 24, padded blk16 tensors between convs, every epilogue)
+ * 33, m = 1, 8, 17, 24, padded blk16 tensors between convs, the epilogues
+ * leakyrelu, sigmoid, hardswish, clip, tanh, silu, relu6)
  * goes through the pipeline and codegen; the emitted C, built with
  * -O3 -march=native, with -O2 -mavx2 -mfma and with plain -O2 (the portable
  * path), must match the reference interpreter on the same graph. The kernels
@@ -95,13 +96,14 @@ static int add_conv(Graph *g, int x, int c, const ConvSpec *cs, int idx)
 }
 
 static const ConvSpec chain[] = {
-    /* m  k  s  d  pt pl pb pr act */
-    {24, 7, 2, 1, 3, 3, 3, 3, ACT_RELU, 0, 0},      /* first conv from 3 channels, 7x7 s2 */
-    {17, 1, 1, 1, 0, 0, 0, 0, ACT_SIGMOID, 0, 0},   /* 1x1, padded lanes after sigmoid */
-    {33, 3, 1, 2, 2, 1, 2, 3, ACT_SILU, 0, 0},      /* dilation 2, asymmetric pads */
-    {8, 3, 3, 1, 1, 0, 0, 1, ACT_NONE, 0, 0},       /* stride 3, m = 8: the reduce kernel */
-    {16, 3, 1, 1, 1, 1, 1, 1, ACT_RELU, 0, 0},      /* from 8 NCHW channels */
-    {1, 3, 1, 1, 1, 1, 1, 1, ACT_SIGMOID, 0, 0},    /* m = 1 over 16 blk16 channels */
+    /* m  k  s  d  pt pl pb pr act, alpha, beta */
+    {24, 7, 2, 1, 3, 3, 3, 3, ACT_LEAKY_RELU, 0.1f, 0},   /* first conv from 3 channels, 7x7 s2 */
+    {17, 1, 1, 1, 0, 0, 0, 0, ACT_SIGMOID, 0, 0},        /* 1x1, padded lanes after sigmoid */
+    {33, 3, 1, 2, 2, 1, 2, 3, ACT_HARD_SWISH, 0, 0},     /* dilation 2, asymmetric pads */
+    {8, 3, 3, 1, 1, 0, 0, 1, ACT_CLIP, -0.2f, 0.4f},     /* stride 3, m = 8: the reduce kernel */
+    {16, 3, 1, 1, 1, 1, 1, 1, ACT_TANH, 0, 0},           /* from 8 NCHW channels */
+    {24, 3, 1, 1, 1, 1, 1, 1, ACT_SILU, 0, 0},
+    {1, 3, 1, 1, 1, 1, 1, 1, ACT_RELU6, 0, 0},           /* m = 1 over 24 blk16 channels */
 };
 enum { N_CHAIN = sizeof chain / sizeof chain[0], X_C = 3, X_H = 29, X_W = 31 };
 
@@ -139,7 +141,7 @@ static const char driver[] =
     "#include \"fc.h\"\n"
     "int main(int argc, char **argv)\n"
     "{\n"
-    "    static float x[FC_X_SIZE], y[FC_Y5_SIZE];\n"
+    "    static float x[FC_X_SIZE], y[FC_Y6_SIZE];\n"
     "    FILE *f = fopen(argv[1], \"rb\");\n"
     "    if (argc != 3 || !f || fread(x, sizeof x, 1, f) != 1) return 2;\n"
     "    fclose(f);\n"

@@ -248,6 +248,39 @@ static void test_conv_fast_padded(void **state)
             print_message("padded reduce case %zu\n", k);
             assert_close(got, want, ny, 2e-6f, 1e-5f);
         }
+        /* every other epilogue on this shape: the reference conv without one,
+         * then the activation as the interpreter applies it */
+        static const int acts[] = {RT_ACT_TANH, RT_ACT_HARD_SWISH, RT_ACT_RELU6,
+                                   RT_ACT_LEAKY_RELU, RT_ACT_CLIP};
+        for (size_t a = 0; a < sizeof acts / sizeof acts[0]; a++) {
+            RtConvParams q = p, q0 = p;
+            q.act = acts[a];
+            q.act_alpha = acts[a] == RT_ACT_CLIP ? -0.25f : 0.0625f;
+            q.act_beta = 0.5f;
+            q0.act = RT_ACT_NONE;
+            rt_conv2d_f32(want, x, w, b, &q0);
+            for (size_t i = 0; i < ny; i++) {
+                float v = want[i];
+                want[i] = acts[a] == RT_ACT_LEAKY_RELU ? (v < 0.0f ? q.act_alpha * v : v)
+                          : acts[a] == RT_ACT_CLIP
+                              ? (v < q.act_alpha ? q.act_alpha : v > q.act_beta ? q.act_beta : v)
+                              : rt_act(acts[a], v);
+            }
+            for (int ybl = 0; ybl < 2; ybl++) {
+                memset(got, 0xff, ny * sizeof *got);
+                memset(tmp, 0xff, nyb * sizeof *tmp);
+                rt_conv2d_fast_f32(ybl ? tmp : got, xb, wp, b, &q, 1, ybl);
+                if (ybl)
+                    from_blocked_pad(got, tmp, p.n, p.m, p.oh, p.ow);
+                print_message("padded case %zu act %d y_blocked %d\n", k, acts[a], ybl);
+                assert_close(got, want, ny, 2e-6f, 1e-5f);
+            }
+            if (p.m < 16 && p.c >= 16) {
+                memset(got, 0xff, ny * sizeof *got);
+                rt_conv2d_reduce_f32(got, xb, wr, b, &q);
+                assert_close(got, want, ny, 2e-6f, 1e-5f);
+            }
+        }
         free(x), free(xb), free(w), free(wp), free(wr), free(b), free(want), free(got), free(tmp);
     }
 }
@@ -325,13 +358,28 @@ static void test_exp_act(void **state)
     for (int i = 0; i < N; i++)
         x[i] = -200.0f + 400.0f * (float)i / (float)(N - 1);
     x[5] = 1e4f, x[6] = -1e4f, x[7] = 0.0f, x[8] = 3e38f, x[9] = -3e38f;
-    const int acts[] = {RT_ACT_NONE, RT_ACT_RELU, RT_ACT_SIGMOID, RT_ACT_SILU};
+    const int acts[] = {RT_ACT_NONE, RT_ACT_RELU, RT_ACT_SIGMOID, RT_ACT_SILU,
+                        RT_ACT_TANH, RT_ACT_HARD_SWISH, RT_ACT_RELU6};
     for (size_t a = 0; a < sizeof acts / sizeof acts[0]; a++) {
         rt_act_fast_f32(y, x, N, acts[a]);
         for (int i = 0; i < N; i++)
             ref[i] = rt_act(acts[a], x[i]);
-        assert_close(y, ref, N, 1e-30f, 2e-6f);
+        print_message("act %d\n", acts[a]);
+        /* tanh through exp: absolute error about 1e-7 near 0 */
+        assert_close(y, ref, N, acts[a] == RT_ACT_TANH ? 3e-7f : 1e-30f, 2e-6f);
     }
+    /* the ones with parameters */
+    rt_act_p_fast_f32(y, x, N, RT_ACT_LEAKY_RELU, 0.125f, 0.0f);
+    for (int i = 0; i < N; i++)
+        ref[i] = x[i] < 0.0f ? 0.125f * x[i] : x[i];
+    assert_close(y, ref, N, 1e-30f, 1e-7f);
+    rt_act_p_fast_f32(y, x, N, RT_ACT_CLIP, -0.5f, 0.75f);
+    for (int i = 0; i < N; i++)
+        ref[i] = x[i] < -0.5f ? -0.5f : x[i] > 0.75f ? 0.75f : x[i];
+    assert_memory_equal(y, ref, N * sizeof *y);
+    rt_act_p_fast_f32(y, x, N, RT_ACT_SILU, 3.0f, 4.0f);   /* no parameters: as rt_v_act */
+    rt_act_fast_f32(ref, x, N, RT_ACT_SILU);
+    assert_memory_equal(y, ref, N * sizeof *y);
     free(x), free(y), free(ref);
 }
 
