@@ -218,7 +218,7 @@ static bool gemm_packed_accepts(const Graph *g, const Node *n, char *why, size_t
         return refuse(why, size, "alpha != 1", 0);
     if (q.has_c && (q.beta != 1.0f || q.c_sm != 0 || (q.c_sn != 1 && q.n > 1)))
         return refuse(why, size, "C not a row vector with beta 1", 0);
-    if (!vector_act(n->act)) {
+    if (!vector_act(n->act) || act_has_params(n->act)) {   /* (rt_gemm_packed takes no alpha) */
         snprintf(why, size, "act %s has no fast epilogue", act_name(n->act));
         return false;
     }

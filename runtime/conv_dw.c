@@ -33,9 +33,10 @@
  *   16 / (c/group) (2 for regnet's width 8; 8 for a multiplier of 2, a rare
  *   layer, chosen over a second kernel).
  * Sums are accumulated in float per tap in order (c/group * kh * kw taps per
- * output, few for these layers). b is the bias (m) or NULL. Shapes come from codegen as constants into these forced
- * inline bodies; the wrappers at the end are for the library and tests. The
- * reference rt_conv2d_f32 (conv.c) is what these are tested against.
+ * output, few for these layers). b is the bias (m) or NULL; the epilogue is
+ * rt_v_act_p (p's act, act_alpha, act_beta). Shapes come from codegen as
+ * constants into these forced inline bodies; the wrappers at the end are for
+ * the library and tests. The reference rt_conv2d_f32 (conv.c) is what these are tested against.
  * Libc only: embedded verbatim into emitted code (minus its #include lines).
  */
 #include "rt.h"
@@ -166,7 +167,7 @@ static RT_INLINE void rt_dw_strip(float *restrict yr, const float *restrict xn,
     }
     RT_UNROLL
     for (int j = 0; j < tw; j++) {
-        RtVec v = rt_v_act(p->act, rt_v_add(acc[j], bias));
+        RtVec v = rt_v_act_p(p->act, p->act_alpha, p->act_beta, rt_v_add(acc[j], bias));
         if (!y_blocked) {   /* NCHW: the valid lanes to their planes */
             float t[16];
             rt_v_store(t, v);

@@ -148,7 +148,7 @@ static void run_group_case(const GroupCase *gc, int seed, int dw, int y_blocked)
 /* Depthwise cases (group == c == m); the .m and .group fields follow c. */
 static const GroupCase dw_cases[] = {
     /* n  c   h   w   m   g   kh kw s  d  pt pl pb pr act */
-    {1, 32, 13, 11, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, RT_ACT_RELU},
+    {1, 32, 13, 11, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, RT_ACT_RELU6},
     {1, 96, 13, 11, 96, 96, 3, 3, 2, 1, 1, 1, 1, 1, RT_ACT_NONE},
     {1, 24, 7, 7, 24, 24, 5, 5, 1, 1, 2, 2, 2, 2, RT_ACT_SILU},
     {1, 33, 13, 11, 33, 33, 5, 5, 2, 1, 2, 2, 2, 2, RT_ACT_SIGMOID},
@@ -161,7 +161,8 @@ static const GroupCase dw_cases[] = {
     {1, 16, 2, 3, 16, 16, 5, 5, 2, 1, 2, 2, 2, 2, RT_ACT_RELU},    /* only padding around */
     {1, 40, 9, 30, 40, 40, 3, 3, 1, 1, 1, 1, 1, 1, RT_ACT_SILU},   /* long rows: strips */
     {1, 16, 8, 29, 16, 16, 3, 5, 2, 2, 3, 0, 0, 4, RT_ACT_NONE},   /* uneven kernel, pads */
-    {1, 16, 6, 9, 16, 16, 3, 3, 1, 1, 0, 0, 0, 0, RT_ACT_NONE},    /* valid */
+    {1, 16, 6, 9, 16, 16, 3, 3, 1, 1, 0, 0, 0, 0, RT_ACT_TANH},    /* valid */
+    {1, 20, 9, 10, 20, 20, 3, 3, 2, 1, 1, 1, 1, 1, RT_ACT_HARD_SWISH},
 };
 
 static void test_conv_dw(void **state)
@@ -177,7 +178,7 @@ static void test_conv_dw(void **state)
 /* Grouped cases: group widths cw = c/group and mw = m/group. */
 static const GroupCase grouped_cases[] = {
     /* n  c   h   w   m   g   kh kw s  d  pt pl pb pr act */
-    {1, 16, 9, 11, 16, 8, 3, 3, 1, 1, 1, 1, 1, 1, RT_ACT_RELU},     /* cw 2, mw 2 */
+    {1, 16, 9, 11, 16, 8, 3, 3, 1, 1, 1, 1, 1, 1, RT_ACT_HARD_SWISH}, /* cw 2, mw 2 */
     {1, 32, 9, 11, 64, 8, 3, 3, 2, 1, 1, 1, 1, 1, RT_ACT_NONE},     /* cw 4, mw 8 */
     {1, 48, 13, 11, 48, 6, 3, 3, 1, 1, 1, 1, 1, 1, RT_ACT_SIGMOID}, /* cw 8, mw 8 (regnet) */
     {1, 24, 7, 7, 24, 3, 3, 3, 2, 1, 1, 1, 1, 1, RT_ACT_SILU},      /* cw 8, odd blocks */
