@@ -127,4 +127,14 @@ void cg_blob_epilogue(FILE *c);
  * returns its length. Exposed for the tests. */
 size_t cg_blob_encode(const unsigned char *p, size_t n, char *out);
 
+/* ---- emit_fast_dw.c: depthwise / grouped blk16 convs, packed Gemm (dw) ---- */
+/* Node n runs conv_dw_blk16, conv_grouped_blk16 or gemm_packed. */
+bool cg_dw_kernel(const Node *n);
+/* Writes wp_<i>, the packed weights of node i (one of those kernels). */
+bool cg_dw_emit_weights(const Graph *g, int i, FILE *c, Diag *d);
+/* The conv call of node i after its params `p`; false for another kernel. */
+bool cg_dw_emit_call(const Graph *g, int i, bool has_bias, FILE *c);
+/* The body of a gemm_packed node function (x0 = A, x1 = packed B, x2 = C). */
+bool cg_dw_emit_gemm(const Graph *g, const Node *n, FILE *c, Diag *d);
+
 #endif

@@ -44,7 +44,7 @@ static const char *const kernel_files[] = {"conv.c", "maxpool.c", "resize.c", "b
                                            "conv_transpose.c", "norm.c", "matmul.c",
                                            "reduce.c", "window3d.c", "rt_vec.h",
                                            "conv_fast.c", "pool_blocked.c", "typed.c",
-                                           "blocked_ops.c"};
+                                           "blocked_ops.c", "conv_dw.c", "gemm_fast.c"};
 /* The typed kernels; the fast kernels' files come from their ir_kernels entry
  * (rt_vec.h precedes its users in the order above). */
 enum { FILE_TYPED = 15 };
@@ -848,7 +848,10 @@ static void emit_run(const Emitter *e, FILE *c)
                 int kk = in ? k : k - n->n_in;
                 if (in ? !cg_op_passes_input(n, kk) : !fn_writes(e, i, kk))
                     continue;
-                ptr_expr(e, in ? n->in[kk] : n->out[kk], buf, sizeof buf);
+                if (in && kk == 1 && ir_kernel(n->kernel)->packs_weights)   /* gemm_packed */
+                    snprintf(buf, sizeof buf, "wp_%d.f", i);
+                else
+                    ptr_expr(e, in ? n->in[kk] : n->out[kk], buf, sizeof buf);
                 fprintf(c, "%s%s", first ? "" : ", ", buf);
                 first = false;
             }

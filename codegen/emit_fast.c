@@ -19,7 +19,7 @@ bool cg_fast_kernel(const Node *n)
 {
     return n->kernel == KERNEL_CONV_DIRECT_BLK16 || n->kernel == KERNEL_CONV_REDUCE_BLK16 ||
            n->kernel == KERNEL_MAXPOOL_BLK16 || n->kernel == KERNEL_RESIZE_NEAREST_BLK16 ||
-           n->kernel == KERNEL_RESIZE_INTERP_BLK16 || cg_blocked_kernel(n);
+           n->kernel == KERNEL_RESIZE_INTERP_BLK16 || cg_blocked_kernel(n) || cg_dw_kernel(n);
 }
 
 const char *cg_fast_act_const(Act a)
@@ -50,6 +50,11 @@ bool cg_fast_emit_weights(const Graph *g, FILE *c, Diag *d)
         const Node *n = &g->nodes[i];
         if (!ir_kernel(n->kernel)->packs_weights)
             continue;
+        if (cg_dw_kernel(n)) {   /* emit_fast_dw.c */
+            if (!cg_dw_emit_weights(g, i, c, d))
+                return false;
+            continue;
+        }
         const bool direct = n->kernel == KERNEL_CONV_DIRECT_BLK16;
         const Tensor *w = &g->tensors[n->in[1]];
         const int64_t m = w->dims[0], cc = w->dims[1], taps = w->dims[2] * w->dims[3];
@@ -96,6 +101,9 @@ bool cg_fast_emit_call(const Graph *g, int i, bool has_bias, FILE *c)
     case KERNEL_RESIZE_NEAREST_BLK16:
         fputs("    rt_resize_nearest_blocked_f32(y, x, &p);\n", c);
         return true;
+    case KERNEL_CONV_DW_BLK16:
+    case KERNEL_CONV_GROUPED_BLK16:
+        return cg_dw_emit_call(g, i, has_bias, c);
     case KERNEL_RESIZE_INTERP_BLK16:
         fputs("    rt_resize_interp_blk16_body(y, x, &p);\n", c);
         return true;
@@ -105,6 +113,7 @@ bool cg_fast_emit_call(const Graph *g, int i, bool has_bias, FILE *c)
     case KERNEL_BINARY_BLK16:
     case KERNEL_BINARY_CHAN_BLK16:
     case KERNEL_UNARY_BLK16:
+    case KERNEL_GEMM_PACKED:   /* emitted by emit_ops.c through cg_dw_emit_gemm */
     case KERNEL_REFERENCE:
     case KERNEL_BINARY_FLAT:
     case KERNEL_UNARY_FLAT:

@@ -435,6 +435,8 @@ bool cg_emit_op_body(const Graph *g, const Node *n, bool *act_done, FILE *c, Dia
         return emit_norm(g, n, c, d);
     case OP_GEMM: case OP_MATMUL:
         *act_done = true;
+        if (n->kernel == KERNEL_GEMM_PACKED)   /* dw: x1 is B packed (emit_fast_dw.c) */
+            return cg_dw_emit_gemm(g, n, c, d);
         return emit_matmul(g, n, c, d);
     case OP_REDUCE_MEAN: case OP_REDUCE_SUM: case OP_REDUCE_MAX:
         return emit_reduce(g, n, false, c, d);

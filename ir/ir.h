@@ -555,6 +555,10 @@ typedef enum KernelId {
     KERNEL_UNARY_BLK16,            /* rt_unary_blk16_body: the activations on 16 lanes */
     KERNEL_RESIZE_INTERP_BLK16,    /* rt_resize_interp_blk16_body: linear / cubic */
     /* ---- end of the ops block ---- */
+    /* dw: runtime/conv_dw.c, runtime/gemm_fast.c */
+    KERNEL_CONV_DW_BLK16,          /* rt_conv_dw_blk16_body: depthwise, group == c == m */
+    KERNEL_CONV_GROUPED_BLK16,     /* rt_conv_grouped_blk16_body: other groups, multipliers */
+    KERNEL_GEMM_PACKED,            /* rt_gemm_packed_body: Gemm / MatMul, B constant, packed */
     KERNEL_COUNT_
 } KernelId;
 

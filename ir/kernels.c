@@ -159,6 +159,7 @@ static bool blk_common(const Graph *g, const Node *n, char *why, size_t size)
     return true;
 }
 
+
 static bool avgpool_accepts(const Graph *g, const Node *n, char *why, size_t size)
 {
     ConvGeom q;
@@ -262,12 +263,108 @@ static bool resize_interp_accepts(const Graph *g, const Node *n, char *why, size
 }
 /* ---- end of the ops block ---- */
 
+/* --- dw: depthwise / grouped convs (runtime/conv_dw.c), packed Gemm (gemm_fast.c) --- */
+
+/* A 2-D Conv with group > 1, constant weights and an rt_v_act epilogue. */
+static bool conv_group_common(const Graph *g, const Node *n, ConvGeom *q, char *why, size_t size)
+{
+    Diag scratch = {0};
+    if (n->n_in < 2 || n->in[0] < 0 || n->in[1] < 0 || n->n_out < 1 || n->out[0] < 0)
+        return refuse(why, size, "no weights", 0);
+    if (g->tensors[n->in[0]].rank != 4)
+        return refuse(why, size, "rank %lld input", (long long)g->tensors[n->in[0]].rank);
+    if (!ir_node_is_f32(g, n, NULL))
+        return refuse(why, size, "not f32", 0);
+    if (!ir_conv_geom(g, n, q, &scratch) || q->group < 1)
+        return refuse(why, size, "geometry unknown", 0);
+    if (q->group == 1)   /* (no reason: the group-1 kernels cover these) */
+        return false;
+    if (q->c % q->group != 0 || q->m % q->group != 0)
+        return refuse(why, size, "channels not divisible by group %lld", (long long)q->group);
+    const Tensor *w = &g->tensors[n->in[1]];
+    if (w->kind != TK_CONST || !w->data)
+        return refuse(why, size, "weights not constant", 0);
+    if (!vector_act(n->act)) {
+        snprintf(why, size, "act %s has no fast epilogue", act_name(n->act));
+        return false;
+    }
+    return true;
+}
+
+
+static bool conv_dw_accepts(const Graph *g, const Node *n, char *why, size_t size)
+{
+    ConvGeom q;
+    if (!conv_group_common(g, n, &q, why, size))
+        return false;
+    if (q.group != q.c || q.m != q.c)   /* (no reason: conv_grouped_blk16 covers these) */
+        return false;
+    return true;
+}
+
+static bool conv_grouped_accepts(const Graph *g, const Node *n, char *why, size_t size)
+{
+    ConvGeom q;
+    return conv_group_common(g, n, &q, why, size);
+}
+
+/* Gemm / MatMul y = A B (+ C): B a constant matrix (K, N) read through its
+ * strides (transB folded into the packing), A rows contiguous (K values each;
+ * a MatMul's batch dims of A fold into the rows), alpha 1, C absent or a row
+ * vector (N) with beta 1, an rt_v_act epilogue. */
+static bool gemm_packed_accepts(const Graph *g, const Node *n, char *why, size_t size)
+{
+    MatmulGeom q;
+    Diag scratch = {0};
+    if (n->n_in < 2 || n->in[0] < 0 || n->in[1] < 0 || n->n_out < 1 || n->out[0] < 0)
+        return refuse(why, size, "no operands", 0);
+    if (!ir_node_is_f32(g, n, NULL))
+        return refuse(why, size, "not f32", 0);
+    if (!ir_matmul_geom(g, n, &q, &scratch))
+        return refuse(why, size, "geometry unknown", 0);
+    const Tensor *b = &g->tensors[n->in[1]];
+    if (b->kind != TK_CONST || !b->data || b->rank != 2)
+        return refuse(why, size, "B not a constant matrix", 0);
+    if (q.a_sk != 1 || q.a_sm != q.k)
+        return refuse(why, size, "A transposed", 0);
+    int64_t rows = q.m;
+    for (int d = IR_MAX_BATCH - 1; d >= 0; d--) {
+        if (q.bdims[d] <= 1)
+            continue;
+        if (q.bsb[d] != 0 || q.bsa[d] != rows * q.k)
+            return refuse(why, size, "batched B", 0);
+        rows *= q.bdims[d];
+    }
+    if (rows > INT32_MAX / 2 || q.n > INT32_MAX / 2 || q.k > INT32_MAX / 2)
+        return refuse(why, size, "too large", 0);
+    if (q.alpha != 1.0f)
+        return refuse(why, size, "alpha != 1", 0);
+    if (q.has_c && (q.beta != 1.0f || q.c_sm != 0 || (q.c_sn != 1 && q.n > 1)))
+        return refuse(why, size, "C not a row vector with beta 1", 0);
+    if (!vector_act(n->act) || act_has_params(n->act)) {   /* (rt_gemm_packed takes no alpha) */
+        snprintf(why, size, "act %s has no fast epilogue", act_name(n->act));
+        return false;
+    }
+    return true;
+}
+/* --- end dw --- */
+
 enum { NCHW = LAYOUT_BIT(LAYOUT_NCHW), BLK16 = LAYOUT_BIT(LAYOUT_BLK16) };
 
 /* In the order selection tries them; the reference entry comes last. */
 const KernelEntry ir_kernels[] = {
     /* id, name, ops, predicate, data inputs, reads, writes, same layout,
      * padded blk16, packs weights, files */
+    /* dw, first: they refuse group 1 without a reason. They read blk16 only
+     * (when the input stays NCHW, select_kernels makes the output NCHW too,
+     * for the reference kernel) and write either layout. */
+    {KERNEL_CONV_DW_BLK16, "conv_dw_blk16", 1, {OP_CONV}, conv_dw_accepts,
+     1, BLK16, NCHW | BLK16, false, true, true, {"rt_vec.h", "conv_dw.c"}},
+    {KERNEL_CONV_GROUPED_BLK16, "conv_grouped_blk16", 1, {OP_CONV}, conv_grouped_accepts,
+     1, BLK16, NCHW | BLK16, false, true, true, {"rt_vec.h", "conv_dw.c"}},
+    {KERNEL_GEMM_PACKED, "gemm_packed", 2, {OP_GEMM, OP_MATMUL}, gemm_packed_accepts,
+     1, NCHW, NCHW, false, false, true, {"rt_vec.h", "gemm_fast.c"}},
+    /* end dw */
     {KERNEL_CONV_REDUCE_BLK16, "conv_reduce_blk16", 1, {OP_CONV}, conv_reduce_accepts,
      1, BLK16, NCHW, false, true, true, {"rt_vec.h", "conv_fast.c"}},
     {KERNEL_CONV_DIRECT_BLK16, "conv_direct_blk16", 1, {OP_CONV}, conv_direct_accepts,

@@ -167,6 +167,26 @@ bool pass_select_kernels(Graph *g, Diag *d)
     for (int t = 0; t < nt; t++)
         if (bad[t])
             bad[find(parent, t)] = true;
+    /* dw: a candidate that reads blk16 only (conv_dw_blk16 ...) falls to the
+     * reference kernel when its input stays NCHW, and that one writes NCHW:
+     * so its output's class is NCHW too (to a fixpoint, as one such node's
+     * output may be the next one's input). */
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int i = 0; i < nn; i++) {
+            const Node *n = &g->nodes[i];
+            const KernelEntry *k = &ir_kernels[cand[i] < 0 ? reference : cand[i]];
+            if ((k->reads & LAYOUT_BIT(LAYOUT_NCHW)) || k->n_data_in < 1 || n->n_in < 1 ||
+                n->n_out < 1 || n->in[0] < 0 || n->out[0] < 0)
+                continue;
+            int xr = find(parent, n->in[0]), yr = find(parent, n->out[0]);
+            if (bad[xr] && !bad[yr]) {
+                bad[yr] = true;
+                changed = true;
+            }
+        }
+    }
+    /* end dw */
     for (int t = 0; t < nt; t++)
         if (!bad[find(parent, t)])
             g->tensors[t].layout = LAYOUT_BLK16;

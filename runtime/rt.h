@@ -85,6 +85,23 @@ void rt_exp_fast_f32(float *y, const float *x, long long n);
 void rt_act_fast_f32(float *y, const float *x, long long n, int act);
 void rt_act_p_fast_f32(float *y, const float *x, long long n, int act, float alpha, float beta);
 
+/* --- dw: depthwise / grouped blk16 conv (conv_dw.c), packed Gemm (gemm_fast.c) --- */
+/* x (n,C16,h,w,16), wp (C16,kh,kw,16), b (c) or NULL -> y (n,C16,oh,ow,16);
+ * group == c == m. C16 = ceil(c/16); pad lanes of x are 0 and of y stored 0;
+ * y_blocked 0: y is NCHW (n,c,oh,ow) instead. */
+void rt_conv2d_dw_blk16_f32(float *restrict y, const float *restrict x, const float *restrict wp,
+                            const float *restrict b, const RtConvParams *p, int y_blocked);
+/* Any group (incl. a channel multiplier): wp (M16,span,kh,kw,16), span =
+ * rt_conv_grouped_span(p), b (m) or NULL; blk16 in and out (conv_dw.c). */
+void rt_conv2d_grouped_blk16_f32(float *restrict y, const float *restrict x,
+                                 const float *restrict wp, const float *restrict b,
+                                 const RtConvParams *p, int span, int y_blocked);
+int rt_conv_grouped_span(const RtConvParams *p);
+/* y (M,N) = act(A Bp + bias): Bp (N16,K,16) panels, bias (N) or NULL, A row stride lda. */
+void rt_gemm_packed_f32(float *restrict y, const float *restrict a, const float *restrict bp,
+                        const float *restrict bias, int M, int N, int K, int lda, int act);
+/* --- end dw --- */
+
 /* The typed kernels (typed.c): any element type of RT_DT_*, for the nodes whose
  * data is not f32 (integer arithmetic, f64/f16 math, Cast, data movement of
  * int64 ...). Integers compute in 64 bits and wrap to their width; float types
