@@ -59,7 +59,7 @@ function readF32(path) {
 }
 
 // MACs of the "all" row of `onnxc compile --report`, found by the column
-// named MACs in the header (counted from the right: the name column may hold spaces)
+// named FLOPs (halved) or MACs in the header (counted from the right: the name column may hold spaces)
 function reportMacs(path) {
   if (!existsSync(path)) return null;
   const lines = readFileSync(path, 'utf8').split('\n');
@@ -67,9 +67,11 @@ function reportMacs(path) {
   const all = lines.find((l) => /^all\s/.test(l));
   if (!head || !all) return null;
   const h = head.trim().split(/\s+/), a = all.trim().split(/\s+/);
-  const fromRight = h.length - h.indexOf('MACs');
+  // the report counts FLOPs (2 per multiply-add) since the kernel pass; older ones MACs
+  const flops = h.indexOf('FLOPs') >= 0;
+  const fromRight = h.length - h.indexOf(flops ? 'FLOPs' : 'MACs');
   const v = Number(a[a.length - fromRight]);
-  return Number.isFinite(v) ? v : null;
+  return Number.isFinite(v) ? (flops ? v / 2 : v) : null;
 }
 
 function compare(out, ref) {
