@@ -34,9 +34,8 @@ static bool vector_act(Act a)
            a == ACT_CLIP;
 }
 
-/* What both fast convs need: a 2-D group-1 Conv with constant weights and an
- * epilogue of rt_v_act_p. */
-static bool conv_common(const Graph *g, const Node *n, ConvGeom *q, char *why, size_t size)
+/* What every fast conv needs of its operands: a 2-D f32 Conv whose geometry is known. */
+static bool conv_operands(const Graph *g, const Node *n, ConvGeom *q, char *why, size_t size)
 {
     Diag scratch = {0};
     if (n->n_in < 2 || n->in[0] < 0 || n->in[1] < 0 || n->n_out < 1 || n->out[0] < 0)
@@ -47,8 +46,13 @@ static bool conv_common(const Graph *g, const Node *n, ConvGeom *q, char *why, s
         return refuse(why, size, "not f32", 0);
     if (!ir_conv_geom(g, n, q, &scratch))
         return refuse(why, size, "geometry unknown", 0);
-    if (q->group != 1)
-        return refuse(why, size, "group %lld != 1", (long long)q->group);
+    return true;
+}
+
+/* ... and of its weights and epilogue: constant weights (codegen packs them),
+ * an activation rt_v_act_p applies. */
+static bool conv_weights_act(const Graph *g, const Node *n, char *why, size_t size)
+{
     const Tensor *w = &g->tensors[n->in[1]];
     if (w->kind != TK_CONST || !w->data)
         return refuse(why, size, "weights not constant", 0);
@@ -57,6 +61,16 @@ static bool conv_common(const Graph *g, const Node *n, ConvGeom *q, char *why, s
         return false;
     }
     return true;
+}
+
+/* What both group-1 fast convs need. */
+static bool conv_common(const Graph *g, const Node *n, ConvGeom *q, char *why, size_t size)
+{
+    if (!conv_operands(g, n, q, why, size))
+        return false;
+    if (q->group != 1)
+        return refuse(why, size, "group %lld != 1", (long long)q->group);
+    return conv_weights_act(g, n, why, size);
 }
 
 /* Few output channels over many input channels: the reduce kernel, whose
@@ -268,29 +282,16 @@ static bool resize_interp_accepts(const Graph *g, const Node *n, char *why, size
 /* A 2-D Conv with group > 1, constant weights and an rt_v_act epilogue. */
 static bool conv_group_common(const Graph *g, const Node *n, ConvGeom *q, char *why, size_t size)
 {
-    Diag scratch = {0};
-    if (n->n_in < 2 || n->in[0] < 0 || n->in[1] < 0 || n->n_out < 1 || n->out[0] < 0)
-        return refuse(why, size, "no weights", 0);
-    if (g->tensors[n->in[0]].rank != 4)
-        return refuse(why, size, "rank %lld input", (long long)g->tensors[n->in[0]].rank);
-    if (!ir_node_is_f32(g, n, NULL))
-        return refuse(why, size, "not f32", 0);
-    if (!ir_conv_geom(g, n, q, &scratch) || q->group < 1)
+    if (!conv_operands(g, n, q, why, size))
+        return false;
+    if (q->group < 1)
         return refuse(why, size, "geometry unknown", 0);
     if (q->group == 1)   /* (no reason: the group-1 kernels cover these) */
         return false;
     if (q->c % q->group != 0 || q->m % q->group != 0)
         return refuse(why, size, "channels not divisible by group %lld", (long long)q->group);
-    const Tensor *w = &g->tensors[n->in[1]];
-    if (w->kind != TK_CONST || !w->data)
-        return refuse(why, size, "weights not constant", 0);
-    if (!vector_act(n->act)) {
-        snprintf(why, size, "act %s has no fast epilogue", act_name(n->act));
-        return false;
-    }
-    return true;
+    return conv_weights_act(g, n, why, size);
 }
-
 
 static bool conv_dw_accepts(const Graph *g, const Node *n, char *why, size_t size)
 {
