@@ -5,6 +5,10 @@
  * blk16 tensors padded). Records Node.kernel, Node.kernel_why and
  * Tensor.layout; codegen emits what is recorded and decides nothing.
  *
+ * 0. Operand order: a commutative Add or Mul whose first operand is the
+ *    broadcast one (an SE block's s * x) takes its operands the other way
+ *    round, so that the per-channel kernels (which broadcast B) see their
+ *    shape class; a + b and a * b are the same IEEE operation either way.
  * 1. Candidates: for each node, the first entry of ir_kernels (kernels.c) that
  *    implements its op and whose predicate accepts its shape class. The
  *    reasons of the entries refused before it are kept for kernel_why.
@@ -55,6 +59,31 @@ static bool blockable(const Tensor *t)
 {
     return t->kind == TK_VALUE && !t->is_output && t->dtype == DT_F32 && t->rank == 4 &&
            t->dims[1] > 0;
+}
+
+static bool same_dims(const Tensor *a, const Tensor *b)
+{
+    if (a->rank != b->rank)
+        return false;
+    for (int i = 0; i < a->rank; i++)
+        if (a->dims[i] != b->dims[i])
+            return false;
+    return true;
+}
+
+/* Step 0 for node n (see the header comment). */
+static void full_size_first(const Graph *g, Node *n)
+{
+    if ((n->op != OP_ADD && n->op != OP_MUL) || n->n_in != 2 || n->n_out < 1 || n->in[0] < 0 ||
+        n->in[1] < 0 || n->out[0] < 0)
+        return;
+    const Tensor *a = &g->tensors[n->in[0]], *b = &g->tensors[n->in[1]];
+    const Tensor *y = &g->tensors[n->out[0]];
+    if (a->dtype == DT_F32 && b->dtype == DT_F32 && !same_dims(a, y) && same_dims(b, y)) {
+        const int t = n->in[0];
+        n->in[0] = n->in[1];
+        n->in[1] = t;
+    }
 }
 
 static bool padded(const Tensor *t)
@@ -137,6 +166,9 @@ bool pass_select_kernels(Graph *g, Diag *d)
     }
     const int reference = ir_n_kernels - 1;
     char why[WHY_MAX];
+    if (g->kernel_policy == KP_FAST)   /* 0. operand order */
+        for (int i = 0; i < nn; i++)
+            full_size_first(g, &g->nodes[i]);
     for (int i = 0; i < nn; i++) {
         why[0] = '\0';
         cand[i] = g->kernel_policy == KP_REFERENCE ? reference

@@ -248,6 +248,63 @@ static void test_padded_layouts(void **state)
     ir_graph_free(g);
 }
 
+/* An SE block's s * x, the per-channel operand first: the pass puts the
+ * full-size operand first so that binary_chan_blk16 takes it (and x stays
+ * blk16); a Sub is not commutative and keeps its order. */
+static void test_broadcast_operand_first(void **state)
+{
+    (void)state;
+    int x, n1, n2, n3, n4, n5;
+    Graph *g = new_graph(3, &x);
+    int a = conv(g, x, 3, 32, 1, false, "c0", &n1);
+    int gp = value(g, "gap");
+    n2 = ir_add_node(g, OP_GLOBAL_AVERAGEPOOL, "gap", &a, 1, &gp, 1);
+    assert_true(n2 >= 0);
+    int se = value(g, "se");
+    n3 = ir_add_node(g, OP_MUL, "se", (int[]){gp, a}, 2, &se, 1);   /* s * x */
+    assert_true(n3 >= 0);
+    int y = conv(g, se, 32, 16, 1, false, "c1", &n5);
+    mark_output(g, y);
+    int b = conv(g, x, 3, 32, 1, false, "c2", &n1);
+    int sub = value(g, "sub");
+    n4 = ir_add_node(g, OP_SUB, "sub", (int[]){gp, b}, 2, &sub, 1);   /* s - x */
+    assert_true(n4 >= 0);
+    mark_output(g, sub);
+    run(g);
+    const Node *mul = NULL, *sb = NULL;
+    for (int i = 0; i < g->n_nodes; i++) {
+        if (g->nodes[i].op == OP_MUL)
+            mul = &g->nodes[i];
+        if (g->nodes[i].op == OP_SUB)
+            sb = &g->nodes[i];
+    }
+    assert_non_null(mul);
+    assert_non_null(sb);
+    assert_int_equal(mul->in[0], a);
+    assert_int_equal(mul->in[1], gp);
+    assert_string_equal(ir_kernel(mul->kernel)->name, "binary_chan_blk16");
+    assert_int_equal(g->tensors[a].layout, LAYOUT_BLK16);
+    assert_int_equal(sb->in[0], gp);   /* order kept */
+    assert_string_equal(ir_kernel(sb->kernel)->name, "reference");
+    ir_graph_free(g);
+
+    /* under --reference-kernels the node stays as the model wrote it */
+    g = new_graph(3, &x);
+    g->kernel_policy = KP_REFERENCE;
+    a = conv(g, x, 3, 32, 1, false, "c0", &n1);
+    gp = value(g, "gap");
+    n2 = ir_add_node(g, OP_GLOBAL_AVERAGEPOOL, "gap", &a, 1, &gp, 1);
+    se = value(g, "se");
+    n3 = ir_add_node(g, OP_MUL, "se", (int[]){gp, a}, 2, &se, 1);
+    assert_true(n2 >= 0 && n3 >= 0);
+    mark_output(g, se);
+    run(g);
+    for (int i = 0; i < g->n_nodes; i++)
+        if (g->nodes[i].op == OP_MUL)
+            assert_int_equal(g->nodes[i].in[0], gp);
+    ir_graph_free(g);
+}
+
 /* blk16 sizes are padded to whole blocks of 16 channels, and the planner and
  * the verifier see those sizes. */
 static void test_padded_sizes(void **state)
@@ -340,6 +397,7 @@ int main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_padded_layouts),
         cmocka_unit_test(test_padded_sizes),
+        cmocka_unit_test(test_broadcast_operand_first),
         cmocka_unit_test(test_verifier),
         cmocka_unit_test(test_table),
     };
