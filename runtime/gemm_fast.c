@@ -29,7 +29,11 @@ enum { RT_GM_MR = 6, RT_GM_NV = 1, RT_GM_NV1 = 4 };
 #else
 enum { RT_GM_MR = 4, RT_GM_NV = 1, RT_GM_NV1 = 2 };
 #endif
-enum { RT_GM_ACC = RT_GM_MR * RT_GM_NV > RT_GM_NV1 ? RT_GM_MR * RT_GM_NV : RT_GM_NV1 };
+/* Room for mr * nv accumulators of any (mr, nv) a caller passes, as the
+ * compiler sees them: it cannot tell that nv = RT_GM_NV1 comes with mr = 1
+ * only (a GEMV), and -Warray-bounds (gcc with the sanitizers) would flag
+ * acc[r * nv + v]. With constant shapes only the used ones are allocated. */
+enum { RT_GM_ACC = RT_GM_MR * (RT_GM_NV > RT_GM_NV1 ? RT_GM_NV : RT_GM_NV1) };
 
 /* Rows [i0, i0 + mr) times panels [p0, p0 + nv). */
 static RT_INLINE void rt_gemm_tile(float *restrict y, const float *restrict a,
